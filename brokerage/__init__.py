@@ -1,0 +1,61 @@
+"""The brokerage scheduler web application.
+
+Flask is imported inside create_app() so that `brokerage.scheduling.solver` and its CLI can
+be imported and run without loading the web stack.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from config import Config
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    from pathlib import Path
+
+    from flask import Flask
+
+    from brokerage import cli, errors, templating
+    from brokerage.extensions import bootstrap, csrf, db, login_manager, migrate
+    from brokerage.mail import init_mail
+    from config import config_from_environment
+
+    config = config or config_from_environment()
+    validate = getattr(config, "validate", None)
+    if validate is not None:
+        validate()
+
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__,
+        instance_path=str(root / "instance"),
+        template_folder=str(root / "templates"),
+        static_folder="static",
+    )
+    app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(root / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    bootstrap.init_app(app)
+    init_mail(app)
+
+    from brokerage import models  # noqa: F401 - registers every model on the metadata
+    from brokerage.auth.views import bp as auth_bp
+    from brokerage.events.views import bp as events_bp
+    from brokerage.registration.views import bp as registration_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(registration_bp)
+
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,39 @@
+"""Every model, imported in one place so Alembic and create_all() see the whole schema."""
+
+from brokerage.auth.models import User
+from brokerage.events.models import (
+    Event,
+    EventRole,
+    EventRoleKind,
+    MeetingSession,
+    ParticipantType,
+    Slot,
+    Table,
+    Topic,
+)
+from brokerage.registration.models import (
+    Opportunity,
+    OpportunityKind,
+    Organisation,
+    OrganisationSize,
+    Participant,
+    ParticipantStatus,
+)
+
+__all__ = [
+    "Event",
+    "EventRole",
+    "EventRoleKind",
+    "MeetingSession",
+    "Opportunity",
+    "OpportunityKind",
+    "Organisation",
+    "OrganisationSize",
+    "Participant",
+    "ParticipantStatus",
+    "ParticipantType",
+    "Slot",
+    "Table",
+    "Topic",
+    "User",
+]

@@ -1,0 +1,99 @@
+"""App, database and client fixtures.
+
+The schema is built once per test session; after each test every table is emptied, so tests
+are independent and views can commit as they do in production. SQLite in memory by default;
+PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from brokerage import create_app
+from brokerage.extensions import db
+from brokerage.mail import Mail, outbox
+from config import TestConfig
+
+CSRF_PATTERN = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Flask]:
+    app = create_app(TestConfig)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(f'"{table.name}"' for table in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+    outbox(app).clear()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[Flask]:
+    """An application context, for tests that call services directly."""
+    with app.app_context():
+        yield app
+        db.session.rollback()
+
+
+class BrowserClient(FlaskClient):
+    """A test client that fills in the CSRF token from the page, like a browser would."""
+
+    def csrf_token(self, url: str) -> str:
+        page = self.get(url)
+        match = CSRF_PATTERN.search(page.get_data(as_text=True))
+        if match is None:
+            raise AssertionError(f"no CSRF token on {url} (status {page.status_code})")
+        return match.group(1) or match.group(2)
+
+    def submit(self, url: str, data: dict | None = None, *, form_url: str | None = None, **kwargs):
+        """GET the form page (form_url or url) for its token, then POST data to url."""
+        payload = dict(data or {})
+        payload.setdefault("csrf_token", self.csrf_token(form_url or url))
+        return self.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> BrowserClient:
+    app.test_client_class = BrowserClient
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def mail_outbox(app: Flask) -> list[Mail]:
+    return outbox(app)
+
+
+def login(client: BrowserClient, email: str, password: str) -> None:
+    response = client.submit("/account/login", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
