@@ -46,7 +46,9 @@ class Event(db.Model):
     requires_approval: Mapped[bool] = mapped_column(default=True)
     capacity: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
+    created_by: Mapped[User | None] = relationship()
     sessions: Mapped[list[MeetingSession]] = relationship(
         back_populates="event", order_by="MeetingSession.starts_at", cascade="all, delete-orphan"
     )
