@@ -1,7 +1,8 @@
 """The baseline: schedule meetings the way simple tools do.
 
-Meetings are taken one at a time, fixed ones first, then mandatory ones, then the heaviest,
-and each goes to the earliest slot where it fits. It respects every hard constraint except
+Meetings are taken one at a time, fixed ones first, then mandatory ones, then the heaviest
+(a predecessor inherits the rank of its successors), and each goes to the earliest slot
+where it fits. It respects every hard constraint except
 fairness (it never looks at breaks): availability, allowed and fixed slots, one meeting per
 participant per slot, shared-table capacity, max_meetings, and precedences (a meeting only
 goes strictly after its scheduled predecessors and strictly before its scheduled successors;
@@ -47,14 +48,25 @@ def _precedence_depth(problem: Problem) -> dict[str, int]:
 
 
 def greedy_order(problem: Problem) -> list[Meeting]:
+    """Fixed, then mandatory, then heaviest first; a predecessor inherits the rank of its
+    highest-ranked successor and goes before it, so that precedences can be honoured."""
     depth = _precedence_depth(problem)
     position = {meeting.id: index for index, meeting in enumerate(problem.meetings)}
+    rank = {
+        meeting.id: (meeting.fixed_slot is not None, meeting.mandatory, meeting.weight)
+        for meeting in problem.meetings
+    }
+    # Successors are deeper than their predecessors, so one pass from the deepest suffices.
+    for meeting in sorted(problem.meetings, key=lambda meeting: -depth[meeting.id]):
+        for earlier in meeting.after:
+            if earlier in rank:
+                rank[earlier] = max(rank[earlier], rank[meeting.id])
     return sorted(
         problem.meetings,
         key=lambda meeting: (
-            meeting.fixed_slot is None,
-            not meeting.mandatory,
-            -meeting.weight,
+            not rank[meeting.id][0],
+            not rank[meeting.id][1],
+            -rank[meeting.id][2],
             depth[meeting.id],
             position[meeting.id],
         ),
