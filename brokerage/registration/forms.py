@@ -20,6 +20,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -53,6 +54,10 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def choice(value: object, label: str) -> SelectChoice:
+    return SelectChoice(str(value), label)
+
+
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
@@ -80,7 +85,7 @@ class OpportunityForm(Form):
     id = HiddenField(filters=[_strip])
     kind = SelectField(
         "Kind",
-        choices=[(kind.value, label) for kind, label in KIND_LABELS.items()],
+        choices=[choice(kind.value, label) for kind, label in KIND_LABELS.items()],
         validators=[DataRequired()],
     )
     title = StringField("Title", filters=[_strip], validators=[DataRequired(), Length(max=200)])
@@ -135,7 +140,8 @@ class RegistrationForm(FlaskForm):
     )
     size = SelectField(
         "Organisation size",
-        choices=[("", "Not stated")] + [(size.value, label) for size, label in SIZE_LABELS.items()],
+        choices=[choice("", "Not stated")]
+        + [choice(size.value, label) for size, label in SIZE_LABELS.items()],
         validators=[Optional()],
     )
     organisation_description = TextAreaField(
@@ -161,17 +167,19 @@ class RegistrationForm(FlaskForm):
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
-        self.type_id.choices = [("", "Choose…")] + [
-            (participant_type.id, participant_type.name)
+        self.type_id.choices = [choice("", "Choose…")] + [
+            choice(participant_type.id, participant_type.name)
             for participant_type in event.participant_types
         ]
-        self.country.choices = [("", "Choose…"), *countries()]
+        self.country.choices = [choice("", "Choose…")] + [
+            choice(code, name) for code, name in countries()
+        ]
         self.topics.choices = self.topic_choices()
         for entry in self.opportunities:
             entry.form.topics.choices = self.topic_choices()
 
-    def topic_choices(self) -> list[tuple[int, str]]:
-        return [(topic.id, topic.name) for topic in self.event.topics]
+    def topic_choices(self) -> list[SelectChoice]:
+        return [choice(topic.id, topic.name) for topic in self.event.topics]
 
     def add_opportunity(self) -> None:
         if len(self.opportunities.entries) < MAX_OPPORTUNITIES:
@@ -253,8 +261,8 @@ class ParticipantFilterForm(FlaskForm):
     q = StringField("Search", filters=[_strip], validators=[Optional(), Length(max=200)])
     status = SelectField(
         "Status",
-        choices=[("", "Any status")]
-        + [(status.value, status.value.title()) for status in ParticipantStatus],
+        choices=[choice("", "Any status")]
+        + [choice(status.value, status.value.title()) for status in ParticipantStatus],
         validators=[Optional()],
     )
     type_id = SelectField("Type", coerce=_optional_int, validators=[Optional()])
@@ -263,17 +271,17 @@ class ParticipantFilterForm(FlaskForm):
 
     def __init__(self, *args: Any, event: Event, country_codes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.type_id.choices = [("", "Any type")] + [
-            (participant_type.id, participant_type.name)
+        self.type_id.choices = [choice("", "Any type")] + [
+            choice(participant_type.id, participant_type.name)
             for participant_type in event.participant_types
         ]
         names = dict(countries())
-        self.country.choices = [("", "Any country")] + [
-            (code, names.get(code, code))
+        self.country.choices = [choice("", "Any country")] + [
+            choice(code, names.get(code, code))
             for code in sorted(country_codes, key=lambda c: names.get(c, c))
         ]
-        self.topic_id.choices = [("", "Any topic")] + [
-            (topic.id, topic.name) for topic in event.topics
+        self.topic_id.choices = [choice("", "Any topic")] + [
+            choice(topic.id, topic.name) for topic in event.topics
         ]
 
     def to_filters(self) -> ParticipantFilters:

@@ -34,6 +34,7 @@ bp = Blueprint("registration", __name__)
 PER_PAGE = 25
 
 
+@bp.app_template_global()
 def event_path(event: Event) -> str:
     # The event page belongs to the events blueprint; link by path so we do not depend on
     # its endpoint name.
@@ -48,7 +49,7 @@ def my_registration(event: Event) -> Participant | None:
 
 @bp.app_context_processor
 def _registration_helpers() -> dict:
-    return {"event_path": event_path, "kind_labels": KIND_LABELS, "size_labels": SIZE_LABELS}
+    return {"kind_labels": KIND_LABELS, "size_labels": SIZE_LABELS}
 
 
 def _form_action(form: RegistrationForm) -> str | None:
@@ -207,7 +208,12 @@ def manage_list(event: Event) -> str:
         )
         for status in ParticipantStatus
     }
-    query_args = {key: value for key, value in request.args.items() if key != "page" and value}
+    # Only the filter fields go back into links (an arbitrary key could clash with url_for).
+    query_args = {
+        name: request.args[name]
+        for name in ("q", "status", "type_id", "country", "topic_id")
+        if request.args.get(name)
+    }
     return render_template(
         "registration/manage_list.html",
         event=event,
@@ -215,7 +221,6 @@ def manage_list(event: Event) -> str:
         page=page,
         counts=counts,
         query_args=query_args,
-        decide_form=ConfirmForm(),
     )
 
 
