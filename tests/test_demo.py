@@ -1,0 +1,129 @@
+"""The demo loader: what `flask demo` puts in the database, and that it runs twice safely."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from brokerage.access import is_organiser
+from brokerage.auth.models import User
+from brokerage.demo import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    DEMO_SLUG,
+    DEMO_URL,
+    ORGANISER_EMAIL,
+    ORGANISER_PASSWORD,
+    PARTICIPANT_PASSWORD,
+    load_demo,
+    participant_email,
+)
+from brokerage.events.models import Event, Table
+from brokerage.extensions import db
+from brokerage.mail import Mail
+from brokerage.registration.models import Opportunity, Participant, ParticipantStatus
+from tests.conftest import BrowserClient, login
+
+
+@pytest.fixture
+def demo(app: Flask) -> str:
+    """The demo loaded and committed, as `flask demo` does; returns the summary."""
+    with app.app_context():
+        summary = load_demo()
+        db.session.commit()
+    return summary
+
+
+def _event() -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == DEMO_SLUG))
+    assert event is not None
+    return event
+
+
+# Each test loads the demo (a couple of seconds), so the checks are grouped in few tests.
+
+
+def test_demo_event_and_participants(app, demo):
+    assert DEMO_URL in demo
+    for text in (ORGANISER_EMAIL, ORGANISER_PASSWORD, ADMIN_EMAIL, ADMIN_PASSWORD):
+        assert text in demo
+    assert participant_email(1) in demo
+    assert PARTICIPANT_PASSWORD in demo
+    with app.app_context():
+        event = _event()
+        assert event.timezone == "Europe/Brussels"
+        assert (event.end_date - event.start_date).days == 1
+        assert (event.meeting_minutes, event.changeover_minutes) == (20, 5)
+        local_times = [
+            (event.local(s.starts_at).strftime("%H:%M"), event.local(s.ends_at).strftime("%H:%M"))
+            for s in event.sessions
+        ]
+        assert local_times == [("09:00", "12:30"), ("14:00", "17:30")] * 2
+        assert {event.local(s.starts_at).date() for s in event.sessions} == {
+            event.start_date,
+            event.end_date,
+        }
+        # 09:00-12:30 holds eight 20-minute meetings with 5 minutes changeover.
+        assert [len(s.slots) for s in event.sessions] == [8, 8, 8, 8]
+        assert len(event.tables) == 40
+        booths = [table for table in event.tables if table.is_booth]
+        assert 1 <= len(booths) <= 10
+        assert all(table.booth_owner.event_id == event.id for table in booths)
+        assert is_organiser(event, db.session.scalar(select(User).filter_by(email=ORGANISER_EMAIL)))
+
+        participants = db.session.scalars(
+            select(Participant).where(Participant.event_id == event.id)
+        ).all()
+        assert len(participants) == 120
+        assert {p.status for p in participants} == {ParticipantStatus.APPROVED}
+        assert {p.organisation.type_id for p in participants} == {
+            participant_type.id for participant_type in event.participant_types
+        }
+        assert len({p.organisation.country for p in participants}) >= 10
+        assert all(1 <= len(p.opportunities) <= 3 for p in participants)
+        assert all(p.topics for p in participants)
+        used_topics = {topic.id for p in participants for topic in p.topics}
+        assert used_topics == {topic.id for topic in event.topics}
+        assert {p.user.email for p in participants} == {
+            participant_email(number) for number in range(1, 121)
+        }
+        assert all(p.user.is_verified for p in participants)
+        # Names keep their letters: diacritics, Greek, Cyrillic.
+        names = " ".join(p.full_name for p in participants)
+        assert any(not character.isascii() for character in names)
+
+
+def test_demo_logins_work_and_a_second_run_changes_nothing(app, demo, mail_outbox: list[Mail]):
+    accounts = [
+        (ORGANISER_EMAIL, ORGANISER_PASSWORD),
+        (ADMIN_EMAIL, ADMIN_PASSWORD),
+        (participant_email(1), PARTICIPANT_PASSWORD),
+        (participant_email(120), PARTICIPANT_PASSWORD),
+    ]
+    app.test_client_class = BrowserClient
+    for email, password in accounts:
+        client: BrowserClient = app.test_client()  # type: ignore[assignment]
+        login(client, email, password)
+        assert email in client.get("/").get_data(as_text=True)
+        expected_admin_status = 200 if email == ADMIN_EMAIL else 403
+        assert client.get("/admin/events").status_code == expected_admin_status
+
+    with app.app_context():
+        before = _row_counts()
+        opportunities_before = db.session.scalars(select(Opportunity.title)).all()
+        summary = load_demo()
+        db.session.commit()
+        assert "nothing changed" in summary
+        assert _row_counts() == before
+        assert db.session.scalars(select(Opportunity.title)).all() == opportunities_before
+        assert db.session.scalar(select(func.count(Table.id))) == 40
+    assert "nothing changed" not in demo
+    assert mail_outbox == []
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
