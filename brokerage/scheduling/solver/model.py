@@ -1,0 +1,581 @@
+"""The CP-SAT model of the meeting scheduling problem and its lexicographic phases.
+
+Only `solve()` imports this module, lazily, so ortools is imported at the top here.
+
+Variables
+    x[m, t]   meeting m takes place in slot t (only for the slots m may use at all)
+    y[p, t]   participant p is busy in slot t; y[p, t] = sum of x over p's meetings, which
+              also enforces "at most one meeting per participant and slot"
+    start[p, t]  a block of consecutive meetings of p starts at t (y[p, t] and not y[p, t-1])
+Breaks of p in a session = blocks of p in it - (1 if p meets in it at all). Counting block
+starts is much tighter than counting idle runs directly, and it is exact, which matters for
+the fairness cap.
+
+Phases (each hinted with the previous solution, all within one wall budget):
+    weight     maximise the scheduled weight (skipped when every meeting is mandatory)
+    breaks     minimise total breaks with the weight held at its best value
+    stability  maximise meetings kept in their previous slot with breaks held
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from brokerage.scheduling.solver.problem import Problem, Progress, SolveOptions
+
+# Minimum seconds between two progress reports, so a UI is not flooded.
+PROGRESS_INTERVAL = 0.5
+# How often the caller's thread checks should_stop and forwards progress.
+POLL_INTERVAL = 0.05
+
+
+class SolveStopped(Exception):
+    """The caller's should_stop() asked to stop."""
+
+
+@dataclass(slots=True)
+class Candidates:
+    """Where each meeting may go at all, before any interaction between meetings."""
+
+    slots_of: list[list[int]]  # per meeting index: slot indices it may use
+    at_booth: list[bool]  # per meeting index: uses a booth, not a shared table
+
+
+def meeting_booth(problem_participants: dict, a: str, b: str) -> str | None:
+    """The booth a meeting takes place at: a's booth, else b's, else None (a shared table)."""
+    pa, pb = problem_participants.get(a), problem_participants.get(b)
+    if pa is not None and pa.booth:
+        return pa.booth
+    if pb is not None and pb.booth:
+        return pb.booth
+    return None
+
+
+def candidate_slots(problem: Problem, respect_fixed: bool = True) -> Candidates:
+    participants = {p.id: p for p in problem.participants}
+    slot_ids = [s.id for s in problem.slots]
+    slots_of: list[list[int]] = []
+    at_booth: list[bool] = []
+    for meeting in problem.meetings:
+        pa, pb = participants.get(meeting.a), participants.get(meeting.b)
+        booth = meeting_booth(participants, meeting.a, meeting.b)
+        at_booth.append(booth is not None)
+        allowed: list[int] = []
+        if pa is not None and pb is not None and meeting.a != meeting.b:
+            for t, slot_id in enumerate(slot_ids):
+                if slot_id in pa.unavailable or slot_id in pb.unavailable:
+                    continue
+                if meeting.allowed_slots is not None and slot_id not in meeting.allowed_slots:
+                    continue
+                if booth is None and problem.tables_in(slot_id) <= 0:
+                    continue
+                if (
+                    respect_fixed
+                    and meeting.fixed_slot is not None
+                    and slot_id != meeting.fixed_slot
+                ):
+                    continue
+                allowed.append(t)
+        slots_of.append(allowed)
+    return Candidates(slots_of=slots_of, at_booth=at_booth)
+
+
+@dataclass(slots=True)
+class BuiltModel:
+    model: cp_model.CpModel
+    x: dict[tuple[int, int], cp_model.IntVar]
+    scheduled: list[cp_model.LinearExprT]  # per meeting: 1 if scheduled
+    weight: cp_model.LinearExprT
+    count: cp_model.LinearExprT
+    breaks_total: cp_model.LinearExprT
+    breaks_of: dict[int, cp_model.LinearExprT]  # participant index -> breaks expression
+    kept: cp_model.LinearExprT | None
+    busy: dict[tuple[int, int], cp_model.IntVar]
+    # Explanation mode: assumption literal index -> the requirement it switches on, in words.
+    assumption_text: dict[int, str] = field(default_factory=dict)
+
+
+def _label(problem: Problem, participant_id: str) -> str:
+    for p in problem.participants:
+        if p.id == participant_id and p.name:
+            return f"{p.name} ({p.id})"
+    return participant_id
+
+
+def build_model(problem: Problem, options: SolveOptions, explain: bool = False) -> BuiltModel:
+    """Build the full model; with `explain`, the requirements that can clash are switched on
+    by assumption literals so that an infeasible core can be read back in words."""
+    model = cp_model.CpModel()
+    meetings = problem.meetings
+    slot_ids = [s.id for s in problem.slots]
+    slot_index = {s: t for t, s in enumerate(slot_ids)}
+    meeting_index = {m.id: i for i, m in enumerate(meetings)}
+    participant_index = {p.id: i for i, p in enumerate(problem.participants)}
+    cands = candidate_slots(problem, respect_fixed=not explain)
+    assumption_text: dict[int, str] = {}
+
+    def requirement(text: str) -> cp_model.IntVar:
+        literal = model.NewBoolVar(text)
+        model.AddAssumption(literal)
+        assumption_text[literal.Index()] = text
+        return literal
+
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    scheduled: list[cp_model.LinearExprT] = []
+    meetings_of_participant: dict[int, list[int]] = defaultdict(list)
+    for i, meeting in enumerate(meetings):
+        for t in cands.slots_of[i]:
+            x[i, t] = model.NewBoolVar(f"x[{meeting.id},{slot_ids[t]}]")
+        row = [x[i, t] for t in cands.slots_of[i]]
+        if len(row) > 1:
+            model.AddAtMostOne(row)
+        scheduled.append(sum(row) if row else 0)
+        # A locked meeting is scheduled in its slot: a lock is an organiser's decision.
+        must_schedule = meeting.mandatory or meeting.fixed_slot is not None
+        if must_schedule:
+            if explain:
+                literal = requirement(
+                    f"meeting {meeting.id} ({meeting.a}–{meeting.b}) must be scheduled"
+                )
+                if row:
+                    model.AddBoolOr(row).OnlyEnforceIf(literal)
+                else:
+                    model.Add(literal == 0)
+            elif row:
+                model.AddExactlyOne(row)
+            else:
+                model.AddBoolOr([])  # always false; the pre-checks explain it in words
+        if explain and meeting.fixed_slot is not None:
+            t = slot_index.get(meeting.fixed_slot)
+            literal = requirement(f"meeting {meeting.id} is locked to slot {meeting.fixed_slot}")
+            if t is not None and (i, t) in x:
+                model.AddImplication(literal, x[i, t])
+            else:
+                model.Add(literal == 0)
+        for pid in (meeting.a, meeting.b):
+            if pid in participant_index:
+                meetings_of_participant[participant_index[pid]].append(i)
+
+    # Busy bools; their definition is also the one-meeting-per-slot constraint.
+    busy: dict[tuple[int, int], cp_model.IntVar] = {}
+    for p, own in meetings_of_participant.items():
+        by_slot: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for i in own:
+            for t in cands.slots_of[i]:
+                by_slot[t].append(x[i, t])
+        for t, terms in sorted(by_slot.items()):
+            y = model.NewBoolVar(f"y[{problem.participants[p].id},{slot_ids[t]}]")
+            model.Add(y == sum(terms))
+            busy[p, t] = y
+        # Implied: the slots p is busy in are exactly p's scheduled meetings.
+        model.Add(sum(busy[p, t] for t in by_slot) == sum(scheduled[i] for i in own))
+        limit = problem.participants[p].max_meetings
+        if limit is not None and limit < len(own):
+            if explain:
+                literal = requirement(
+                    f"{_label(problem, problem.participants[p].id)} has at most {limit} meetings"
+                )
+                model.Add(sum(busy[p, t] for t in by_slot) <= limit).OnlyEnforceIf(literal)
+            else:
+                model.Add(sum(busy[p, t] for t in by_slot) <= limit)
+
+    # Shared tables per slot, and implied: busy participants in a slot = 2 x its meetings.
+    for t, slot_id in enumerate(slot_ids):
+        in_slot = [(i, x[i, t]) for i in range(len(meetings)) if (i, t) in x]
+        if not in_slot:
+            continue
+        shared = [var for i, var in in_slot if not cands.at_booth[i]]
+        if len(shared) > problem.tables_in(slot_id):
+            model.Add(sum(shared) <= problem.tables_in(slot_id))
+        busy_here = [busy[p, t] for p in meetings_of_participant if (p, t) in busy]
+        model.Add(sum(busy_here) == 2 * sum(var for _, var in in_slot))
+
+    # Two participants sharing one booth label cannot both host there in the same slot.
+    participants_by_id = {p.id: p for p in problem.participants}
+    booth_meetings: dict[str, list[int]] = defaultdict(list)
+    for i, meeting in enumerate(meetings):
+        booth = meeting_booth(participants_by_id, meeting.a, meeting.b)
+        if booth is not None:
+            booth_meetings[booth].append(i)
+    hosts_by_booth: dict[str, set[str]] = defaultdict(set)
+    for p in problem.participants:
+        if p.booth:
+            hosts_by_booth[p.booth].add(p.id)
+    for booth, own in booth_meetings.items():
+        if len(hosts_by_booth[booth]) < 2:
+            continue  # one host: already at most one meeting per slot
+        for t in range(len(slot_ids)):
+            terms = [x[i, t] for i in own if (i, t) in x]
+            if len(terms) > 1:
+                model.AddAtMostOne(terms)
+
+    # Precedences: when both are scheduled, the predecessor is strictly earlier. If either
+    # is unscheduled the precedence is void (a mandatory successor does not force it in).
+    for i, meeting in enumerate(meetings):
+        for before_id in meeting.after:
+            j = meeting_index.get(before_id)
+            if j is None or j == i:
+                continue
+            literal = None
+            if explain:
+                literal = requirement(f"meeting {before_id} must come before meeting {meeting.id}")
+            for t in cands.slots_of[i]:
+                clash = [x[j, u] for u in cands.slots_of[j] if u >= t]
+                if not clash:
+                    continue
+                constraint = model.AddAtMostOne([x[i, t], *clash])
+                if literal is not None:
+                    constraint.OnlyEnforceIf(literal)
+
+    # Breaks, per session, via block starts.
+    sessions: dict[str, list[int]] = defaultdict(list)
+    for t, slot in enumerate(problem.slots):
+        sessions[slot.session].append(t)
+    breaks_of: dict[int, cp_model.LinearExprT] = {}
+    for p in range(len(problem.participants)):
+        own = meetings_of_participant.get(p, [])
+        if len(own) < 2:
+            breaks_of[p] = 0  # at most one meeting: never a break
+            continue
+        parts: list[cp_model.LinearExprT] = []
+        for session_slots in sessions.values():
+            used = [t for t in session_slots if (p, t) in busy]
+            if len(used) < 3:
+                continue  # a break needs an idle slot between two meetings
+            starts = []
+            previous = None
+            for t in session_slots[
+                session_slots.index(used[0]) : session_slots.index(used[-1]) + 1
+            ]:
+                current = busy.get((p, t))
+                if current is None:
+                    previous = None
+                    continue
+                if previous is None:
+                    starts.append(current)
+                else:
+                    start = model.NewBoolVar("")
+                    # Exact definition: start = current and not previous.
+                    model.AddImplication(start, current)
+                    model.AddImplication(start, previous.Not())
+                    model.AddBoolOr([start, current.Not(), previous])
+                    starts.append(start)
+                previous = current
+            active = model.NewBoolVar("")
+            model.AddMaxEquality(active, used_vars := [busy[p, t] for t in used])
+            del used_vars
+            parts.append(sum(starts) - active)
+        if parts:
+            expr = sum(parts)
+            breaks_var = model.NewIntVar(
+                0, len(problem.slots), f"breaks[{problem.participants[p].id}]"
+            )
+            model.Add(breaks_var == expr)
+            breaks_of[p] = breaks_var
+        else:
+            breaks_of[p] = 0
+    breaks_total = sum(breaks_of.values())
+
+    spread = problem.fairness_max_break_spread
+    if spread is not None and problem.participants:
+        literal = None
+        if explain:
+            literal = requirement(f"the fairness cap: breaks may differ by at most {spread}")
+        # Someone who can never have a break pins the minimum at 0.
+        if any(isinstance(b, int) for b in breaks_of.values()):
+            minimum: cp_model.LinearExprT = 0
+        else:
+            minimum = model.NewIntVar(0, len(problem.slots), "min_breaks")
+            for b in breaks_of.values():
+                model.Add(minimum <= b)
+        for b in breaks_of.values():
+            if isinstance(b, int):
+                continue
+            constraint = model.Add(b <= minimum + spread)
+            if literal is not None:
+                constraint.OnlyEnforceIf(literal)
+
+    weight = sum(m.weight * scheduled[i] for i, m in enumerate(meetings))
+    count = sum(scheduled)
+    kept = None
+    if options.previous:
+        kept_terms = []
+        for meeting_id, slot_id in options.previous.items():
+            i, t = meeting_index.get(meeting_id), slot_index.get(slot_id)
+            if i is not None and t is not None and (i, t) in x:
+                kept_terms.append(x[i, t])
+        kept = sum(kept_terms)
+
+    # Search on the busy bools first: they decide breaks; meetings follow by propagation.
+    return BuiltModel(
+        model=model,
+        x=x,
+        scheduled=scheduled,
+        weight=weight,
+        count=count,
+        breaks_total=breaks_total,
+        breaks_of=breaks_of,
+        kept=kept,
+        busy=busy,
+        assumption_text=assumption_text,
+    )
+
+
+@dataclass(slots=True)
+class PhaseResult:
+    name: str
+    status: str  # cp_model status name
+    objective: float | None
+    bound: float | None
+    wall: float
+    stopped: bool
+
+
+@dataclass(slots=True)
+class Outcome:
+    status: str  # "OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN"
+    slot_of: dict[str, str]  # meeting id -> slot id
+    weight_bound: float | None
+    phases: list[PhaseResult]
+    log: list[str]
+    stopped: bool = False
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    """Records progress snapshots for the caller's thread to forward (throttled there)."""
+
+    def __init__(self, built: BuiltModel, phase: str, started: float, inbox: queue.Queue):
+        super().__init__()
+        self.built = built
+        self.phase = phase
+        self.started = started
+        self.inbox = inbox
+
+    def on_solution_callback(self) -> None:
+        breaks = self.built.breaks_total
+        self.inbox.put(
+            Progress(
+                phase=self.phase,
+                elapsed=time.monotonic() - self.started,
+                scheduled_count=int(self.Value(self.built.count)),
+                scheduled_weight=int(self.Value(self.built.weight)),
+                breaks_total=int(self.Value(breaks)) if not isinstance(breaks, int) else breaks,
+                best_bound=self.BestObjectiveBound(),
+            )
+        )
+
+
+class _ProgressGate:
+    """Forwards progress to the caller at most every PROGRESS_INTERVAL seconds."""
+
+    def __init__(self, on_progress: Callable[[Progress], None] | None):
+        self.on_progress = on_progress
+        self.last_sent = -1e9
+        self.pending: Progress | None = None
+
+    def offer(self, progress: Progress, force: bool = False) -> None:
+        if self.on_progress is None:
+            return
+        self.pending = progress
+        now = time.monotonic()
+        if force or now - self.last_sent >= PROGRESS_INTERVAL:
+            self.flush(now)
+
+    def flush(self, now: float | None = None) -> None:
+        if self.pending is not None and self.on_progress is not None:
+            progress, self.pending = self.pending, None
+            self.last_sent = time.monotonic() if now is None else now
+            self.on_progress(progress)
+
+
+def _run_solver(
+    solver: cp_model.CpSolver,
+    built: BuiltModel,
+    phase: str,
+    started: float,
+    options: SolveOptions,
+    gate: _ProgressGate,
+) -> tuple[int, bool]:
+    """Solve in a worker thread so should_stop and on_progress run on the caller's thread."""
+    inbox: queue.Queue = queue.Queue()
+    callback = _Callback(built, phase, started, inbox)
+    outcome: dict[str, int] = {}
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome["status"] = solver.Solve(built.model, callback)
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+
+    worker = threading.Thread(target=work, name=f"cp-sat-{phase}", daemon=True)
+    worker.start()
+    stopped = False
+    try:
+        while worker.is_alive():
+            worker.join(POLL_INTERVAL)
+            while not inbox.empty():
+                gate.offer(inbox.get_nowait())
+            if not stopped and options.should_stop is not None and options.should_stop():
+                stopped = True
+                solver.StopSearch()
+    except BaseException:
+        solver.StopSearch()
+        worker.join()
+        raise
+    while not inbox.empty():
+        gate.offer(inbox.get_nowait())
+    gate.flush()
+    if failure:
+        raise failure[0]
+    return outcome["status"], stopped
+
+
+def _solver(options: SolveOptions, seconds: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    solver.parameters.random_seed = options.seed
+    if options.workers > 0:
+        solver.parameters.num_workers = options.workers
+    solver.parameters.log_search_progress = options.log_search
+    return solver
+
+
+def _solution(solver: cp_model.CpSolver, built: BuiltModel, problem: Problem) -> dict[str, str]:
+    slot_of = {}
+    for (i, t), var in built.x.items():
+        if solver.BooleanValue(var):
+            slot_of[problem.meetings[i].id] = problem.slots[t].id
+    return slot_of
+
+
+def _hint(built: BuiltModel, problem: Problem, slot_of: dict[str, str]) -> None:
+    built.model.ClearHints()
+    slot_index = {s.id: t for t, s in enumerate(problem.slots)}
+    chosen = {
+        (i, slot_index[slot_of[m.id]]) for i, m in enumerate(problem.meetings) if m.id in slot_of
+    }
+    for key, var in built.x.items():
+        built.model.AddHint(var, key in chosen)
+    busy_at = set()
+    participant_index = {p.id: k for k, p in enumerate(problem.participants)}
+    for i, t in chosen:
+        meeting = problem.meetings[i]
+        for pid in (meeting.a, meeting.b):
+            if pid in participant_index:
+                busy_at.add((participant_index[pid], t))
+    for key, var in built.busy.items():
+        built.model.AddHint(var, key in busy_at)
+
+
+def _is_constant(expr: cp_model.LinearExprT) -> bool:
+    return isinstance(expr, int)
+
+
+def run_phases(problem: Problem, options: SolveOptions, started: float) -> Outcome:
+    """Weight, then breaks, then stability; the whole within options.time_limit."""
+    deadline = started + options.time_limit
+    built = build_model(problem, options)
+    gate = _ProgressGate(options.on_progress)
+    log: list[str] = []
+    phases: list[PhaseResult] = []
+    slot_of: dict[str, str] | None = None
+    weight_bound: float | None = None
+    all_proven = True
+
+    all_mandatory = all(m.mandatory or m.fixed_slot is not None for m in problem.meetings)
+    has_breaks = not _is_constant(built.breaks_total)
+    has_stability = built.kept is not None and not _is_constant(built.kept)
+    plan: list[str] = []
+    if not all_mandatory:
+        plan.append("weight")
+    if has_breaks:
+        plan.append("breaks")
+    if has_stability:
+        plan.append("stability")
+    if not plan:
+        plan.append("feasibility")
+
+    for position, phase in enumerate(plan):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 and slot_of is not None:
+            all_proven = False
+            log.append(f"{phase}: skipped, no time left")
+            break
+        # Later phases keep a share of the budget, so a hard first phase cannot starve them.
+        later = len(plan) - position - 1
+        share = 1.0 if later == 0 else 0.7 if later == 1 else 0.6
+        budget = remaining * share
+        if phase == "weight":
+            built.model.Maximize(built.weight)
+        elif phase == "breaks":
+            built.model.Minimize(built.breaks_total)
+        elif phase == "stability":
+            built.model.Maximize(built.kept)
+        else:
+            built.model.ClearObjective()
+        if slot_of is not None:
+            _hint(built, problem, slot_of)
+        solver = _solver(options, budget)
+        phase_started = time.monotonic()
+        status, stopped = _run_solver(solver, built, phase, started, options, gate)
+        wall = time.monotonic() - phase_started
+        name = solver.StatusName(status)
+        objective = bound = None
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            slot_of = _solution(solver, built, problem)
+            if phase != "feasibility":
+                objective, bound = solver.ObjectiveValue(), solver.BestObjectiveBound()
+        phases.append(PhaseResult(phase, name, objective, bound, wall, stopped))
+        log.append(
+            f"{phase}: {name} objective={objective} bound={bound} wall={wall:.2f}s"
+            + (" (stopped)" if stopped else "")
+        )
+        if status == cp_model.INFEASIBLE:
+            return Outcome("INFEASIBLE", {}, None, phases, log)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if slot_of is None:
+                return Outcome("UNKNOWN", {}, None, phases, log, stopped=stopped)
+            all_proven = False
+            break
+        if status != cp_model.OPTIMAL:
+            all_proven = False
+        # Hold this phase's value while the next phase optimises the next objective.
+        if phase == "weight":
+            weight_bound = bound
+            built.model.Add(built.weight >= round(objective))
+        elif phase == "breaks":
+            built.model.Add(built.breaks_total <= round(objective))
+        if stopped:
+            break
+    else:
+        stopped = False
+
+    if weight_bound is None and slot_of is not None:
+        # The weight was not optimised (all mandatory): it is fixed, hence its own bound.
+        weight_bound = float(sum(m.weight for m in problem.meetings if m.id in slot_of))
+    status = "OPTIMAL" if all_proven and not stopped else "FEASIBLE"
+    return Outcome(status, slot_of or {}, weight_bound, phases, log, stopped=stopped)
+
+
+def infeasible_core(problem: Problem, options: SolveOptions, seconds: float) -> list[str]:
+    """The requirements that clash, in words, from a core of assumption literals."""
+    built = build_model(problem, options, explain=True)
+    if not built.assumption_text:
+        return []
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    solver.parameters.num_workers = 1  # cores from assumptions need the sequential search
+    solver.parameters.random_seed = options.seed
+    status = solver.Solve(built.model)
+    if status != cp_model.INFEASIBLE:
+        return []
+    core = solver.SufficientAssumptionsForInfeasibility()
+    return [built.assumption_text[index] for index in core if index in built.assumption_text]
