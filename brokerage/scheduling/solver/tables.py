@@ -15,7 +15,7 @@ for "tables kept from the previous slot" and runs in linear time.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Mapping
 
 from brokerage.scheduling.solver.problem import Assignment, Problem
@@ -43,43 +43,44 @@ def booth_of_meetings(problem: Problem) -> dict[str, str]:
 def _max_matching(wants: Mapping[str, set[str]]) -> dict[str, str]:
     """A maximum matching meeting -> table in a graph of maximum degree two.
 
-    Repeatedly matches an edge at a vertex of degree one (optimal on paths); when only
-    cycles remain, any edge of a cycle leaves a path, so matching it loses nothing.
+    Repeatedly matches the edge at a vertex of degree one (optimal on paths); when only a
+    cycle remains, matching any of its edges leaves a path, so that loses nothing. Linear.
     """
     meeting_edges = {meeting: set(tables) for meeting, tables in wants.items() if tables}
     table_edges: dict[str, set[str]] = defaultdict(set)
-    for meeting, tables in meeting_edges.items():
-        for table in tables:
+    for meeting in sorted(meeting_edges):
+        for table in sorted(meeting_edges[meeting]):
             table_edges[table].add(meeting)
+    leaves: deque[tuple[bool, str]] = deque()  # (is a meeting, id)
+    leaves.extend((True, m) for m in sorted(meeting_edges) if len(meeting_edges[m]) == 1)
+    leaves.extend((False, t) for t in sorted(table_edges) if len(table_edges[t]) == 1)
 
     matched: dict[str, str] = {}
 
-    def remove(meeting: str, table: str) -> None:
-        for other_table in meeting_edges.pop(meeting, set()):
+    def take(meeting: str, table: str) -> None:
+        matched[meeting] = table
+        for other_table in meeting_edges.pop(meeting) - {table}:
             table_edges[other_table].discard(meeting)
-        for other_meeting in table_edges.pop(table, set()):
+            if len(table_edges[other_table]) == 1:
+                leaves.append((False, other_table))
+        for other_meeting in table_edges.pop(table) - {meeting}:
             meeting_edges[other_meeting].discard(table)
+            if not meeting_edges[other_meeting]:
+                del meeting_edges[other_meeting]
+            elif len(meeting_edges[other_meeting]) == 1:
+                leaves.append((True, other_meeting))
 
-    # Deterministic order: sorted ids, leaves before the rest.
     while meeting_edges:
-        leaf = None
-        for meeting in sorted(meeting_edges):
-            tables = meeting_edges[meeting]
-            if not tables:
-                del meeting_edges[meeting]
-                continue
-            if len(tables) == 1 or any(len(table_edges[table]) == 1 for table in tables):
-                leaf = meeting
-                break
-        if not meeting_edges:
-            break
-        if leaf is None:
-            leaf = min(meeting_edges)  # only cycles left
-        tables = meeting_edges[leaf]
-        lonely = sorted(table for table in tables if len(table_edges[table]) == 1)
-        table = lonely[0] if lonely else min(tables)
-        matched[leaf] = table
-        remove(leaf, table)
+        while leaves:
+            is_meeting, node = leaves.popleft()
+            if is_meeting:
+                if node in meeting_edges and len(meeting_edges[node]) == 1:
+                    take(node, next(iter(meeting_edges[node])))
+            elif node in table_edges and len(table_edges[node]) == 1:
+                take(next(iter(table_edges[node])), node)
+        if meeting_edges:  # only a cycle is left
+            meeting = min(meeting_edges)
+            take(meeting, min(meeting_edges[meeting]))
     return matched
 
 
