@@ -194,6 +194,7 @@ def run_solver_here(participants: int, days: int, seed: int, time_limit: float, 
     seconds = time.monotonic() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     figures, _ = evaluate(problem, result.assignments)
+    has_schedule = str(result.status) in ("OPTIMAL", "FEASIBLE")
     mismatches = [
         name
         for name in ("scheduled_count", "scheduled_weight", "breaks_total", "table_changes")
@@ -207,7 +208,8 @@ def run_solver_here(participants: int, days: int, seed: int, time_limit: float, 
         "breaks_max": figures.breaks_max,
         "table_changes": figures.table_changes,
         "solver_bound": result.figures.best_bound,
-        "violations": check(problem, result.assignments),
+        # An UNKNOWN or INFEASIBLE result carries no schedule to check.
+        "violations": check(problem, result.assignments) if has_schedule else [],
         "figure_mismatches": mismatches,
         "seconds": seconds,
         "peak_mb": peak_mb,
@@ -299,9 +301,15 @@ def main(argv: list[str] | None = None) -> int:
     print("|---" * 11 + "|")
     for size, meetings, bound, greedy, ours, limit in rows:
         if ours is None:
-            print(f"| {size:,} | ~{meetings:,} | {bound.value:,} | ... | solve() failed |")
+            print(
+                f"| {size:,} | {meetings:,} | {bound.value:,} "
+                f"| {greedy['weight']:,} ({percent(greedy['weight'], bound.value)}) "
+                f"| solve() failed | {greedy['breaks']:,} | | | | | |"
+            )
             continue
         met = []
+        if ours["status"] not in ("OPTIMAL", "FEASIBLE"):
+            met.append("NO SCHEDULE")
         met.append("weight ok" if ours["weight"] >= WEIGHT_TARGET * bound.value else "WEIGHT LOW")
         met.append("breaks ok" if ours["breaks"] <= greedy["breaks"] / 2 else "BREAKS HIGH")
         met.append("time ok" if ours["seconds"] <= limit + 5 else "TIME OVER")
