@@ -7,6 +7,8 @@ import random
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brokerage.scheduling.generator import generate
 from brokerage.scheduling.solver.checker import check, evaluate
@@ -139,5 +141,38 @@ def test_fast_on_a_large_event() -> None:
     assignments, changes = assign_tables(problem, slot_of)
     assert time.monotonic() - started < 20
     assert len(assignments) == len(slot_of)
+    figures, _ = evaluate(problem, assignments)
+    assert figures.table_changes == changes
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_any_valid_slotting_gets_valid_tables(data: st.DataObject) -> None:
+    slot_count = data.draw(st.integers(1, 6))
+    slots = tuple(Slot(f"s{t}", "am" if t < 3 else "pm") for t in range(slot_count))
+    names = [f"p{number}" for number in range(data.draw(st.integers(2, 8)))]
+    booths = {name: f"B{name}" for name in names if data.draw(st.integers(0, 4)) == 0}
+    shared_tables = data.draw(st.integers(1, 4))
+    meetings: list[Meeting] = []
+    slot_of: dict[str, str] = {}
+    for slot in slots:
+        busy: set[str] = set()
+        shared = 0
+        for _ in range(data.draw(st.integers(0, 4))):
+            a, b = data.draw(st.lists(st.sampled_from(names), min_size=2, max_size=2, unique=True))
+            at_booth = a in booths or b in booths
+            if a in busy or b in busy or (not at_booth and shared >= shared_tables):
+                continue
+            busy.update((a, b))
+            shared += not at_booth
+            meeting_id = f"m{len(meetings)}"
+            meetings.append(Meeting(meeting_id, a, b))
+            slot_of[meeting_id] = slot.id
+    problem = Problem(
+        slots, people(*names, booths=booths), tuple(meetings), shared_tables=shared_tables
+    )
+    assignments, changes = assign_tables(problem, slot_of)
+    assert check(problem, assignments) == []
+    assert {a.meeting: a.slot for a in assignments} == slot_of
     figures, _ = evaluate(problem, assignments)
     assert figures.table_changes == changes
