@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask import current_app, has_request_context
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -876,17 +878,25 @@ def load_demo(seed: int = 2026) -> str:
         return _summary(existing, created=False)
 
     rng = random.Random(seed)
-    _ensure_user(ADMIN_EMAIL, ADMIN_PASSWORD, "Demo admin", is_admin=True)
-    organiser = _ensure_user(ORGANISER_EMAIL, ORGANISER_PASSWORD, "Demo organiser")
-    event = _create_event(organiser)
-    _add_sessions(event)
-    tables = events.generate_tables(event, TABLE_COUNT)
-    participants = _add_participants(event, organiser, rng)
-    _assign_booths(tables, participants, rng)
-    # register() queues confirmation e-mails; demo addresses must never get any.
-    db.session().info.pop(mail._PENDING_KEY, None)
-    db.session.flush()
-    return _summary(event, created=True)
+    # register() renders e-mails with absolute links; outside a request and without
+    # SERVER_NAME (a plain `flask demo`) url_for needs a base URL to build them.
+    links = (
+        nullcontext()
+        if has_request_context()
+        else current_app.test_request_context(base_url=DEMO_URL)
+    )
+    with links:
+        _ensure_user(ADMIN_EMAIL, ADMIN_PASSWORD, "Demo admin", is_admin=True)
+        organiser = _ensure_user(ORGANISER_EMAIL, ORGANISER_PASSWORD, "Demo organiser")
+        event = _create_event(organiser)
+        _add_sessions(event)
+        tables = events.generate_tables(event, TABLE_COUNT)
+        participants = _add_participants(event, organiser, rng)
+        _assign_booths(tables, participants, rng)
+        # Those e-mails are dropped: demo addresses must never get any.
+        db.session().info.pop(mail._PENDING_KEY, None)
+        db.session.flush()
+        return _summary(event, created=True)
 
 
 def _ensure_user(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
+from click.testing import Result
 from flask import Flask
+from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
+from brokerage import create_app
 from brokerage.access import is_organiser
 from brokerage.auth.models import User
 from brokerage.demo import (
@@ -19,10 +24,11 @@ from brokerage.demo import (
     load_demo,
     participant_email,
 )
-from brokerage.events.models import Event, Table
+from brokerage.events.models import Event
 from brokerage.extensions import db
-from brokerage.mail import Mail
+from brokerage.mail import outbox
 from brokerage.registration.models import Opportunity, Participant, ParticipantStatus
+from config import TestConfig
 from tests.conftest import BrowserClient, login
 
 
@@ -44,7 +50,8 @@ def _event() -> Event:
 # Each test loads the demo (a couple of seconds), so the checks are grouped in few tests.
 
 
-def test_demo_event_and_participants(app, demo):
+def test_demo_event_participants_and_logins(app, demo, mail_outbox):
+    assert mail_outbox == []  # the loader sends no e-mail
     assert DEMO_URL in demo
     for text in (ORGANISER_EMAIL, ORGANISER_PASSWORD, ADMIN_EMAIL, ADMIN_PASSWORD):
         assert text in demo
@@ -93,8 +100,7 @@ def test_demo_event_and_participants(app, demo):
         names = " ".join(p.full_name for p in participants)
         assert any(not character.isascii() for character in names)
 
-
-def test_demo_logins_work_and_a_second_run_changes_nothing(app, demo, mail_outbox: list[Mail]):
+    # The published logins work through the login page.
     accounts = [
         (ORGANISER_EMAIL, ORGANISER_PASSWORD),
         (ADMIN_EMAIL, ADMIN_PASSWORD),
@@ -109,17 +115,45 @@ def test_demo_logins_work_and_a_second_run_changes_nothing(app, demo, mail_outbo
         expected_admin_status = 200 if email == ADMIN_EMAIL else 403
         assert client.get("/admin/events").status_code == expected_admin_status
 
+
+class CommandLineConfig(TestConfig):
+    # As a plain `flask demo`: no SERVER_NAME, a database of its own.
+    SERVER_NAME = None
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+
+def test_flask_demo_twice_changes_nothing_and_sends_no_mail() -> None:
+    app = create_app(CommandLineConfig)
+    with app.app_context():
+        db.create_all()
+    runner = app.test_cli_runner()
+    # `flask` pushes an app context for every command; the test runner does not.
+    invoke = partial(_invoke_in_app_context, app, runner)
+
+    first = invoke(["demo"])
+    assert first.exit_code == 0, first.output
+    assert "Loaded the demo event" in first.output
     with app.app_context():
         before = _row_counts()
-        opportunities_before = db.session.scalars(select(Opportunity.title)).all()
-        summary = load_demo()
-        db.session.commit()
-        assert "nothing changed" in summary
+        titles = db.session.scalars(select(Opportunity.title).order_by(Opportunity.id)).all()
+    assert before["participants"] == 120
+
+    second = invoke(["demo"])
+    assert second.exit_code == 0, second.output
+    assert "nothing changed" in second.output
+    with app.app_context():
         assert _row_counts() == before
-        assert db.session.scalars(select(Opportunity.title)).all() == opportunities_before
-        assert db.session.scalar(select(func.count(Table.id))) == 40
-    assert "nothing changed" not in demo
-    assert mail_outbox == []
+        assert (
+            db.session.scalars(select(Opportunity.title).order_by(Opportunity.id)).all() == titles
+        )
+        db.session.remove()
+        db.engine.dispose()
+    assert outbox(app) == []
+
+
+def _invoke_in_app_context(app: Flask, runner: FlaskCliRunner, args: list[str]) -> Result:
+    with app.app_context():
+        return runner.invoke(args=args)
 
 
 def _row_counts() -> dict[str, int]:
