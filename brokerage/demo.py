@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app, has_request_context
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from werkzeug.security import generate_password_hash
 
 from brokerage import mail
@@ -873,6 +873,8 @@ assert {kind.type_name for kind in ORGANISATION_KINDS} == {
 
 def load_demo(seed: int = 2026) -> str:
     """Load the demo event and its people; flush, never commit. Return a printable summary."""
+    if not inspect(db.session.connection()).has_table(Event.__tablename__):
+        raise RuntimeError("The database has no tables: run `flask --app brokerage db upgrade`.")
     existing = events.find_event_by_slug(DEMO_SLUG)
     if existing is not None:
         return _summary(existing, created=False)
