@@ -66,7 +66,7 @@ SUBSOLVE_DETERMINISTIC_TIME = 0.3
 # The search stops after this many consecutive rounds without improvement.
 MAX_STALL_ROUNDS = 8
 # Kempe steps per round (at least; scaled up with the number of participants).
-KEMPE_BATCH = 4000
+KEMPE_BATCH = 1000
 # CP-SAT neighbourhoods per round, aimed at unscheduled weight.
 WEIGHT_NEIGHBOURHOODS_PER_ROUND = 4
 
@@ -391,8 +391,16 @@ class _Neighbourhood:
         self.lowest = lowest  # lower bound on the least breaks of anyone (fairness)
 
     def solve(
-        self, workers: int, seed: int, deterministic_time: float, seconds: float
+        self,
+        workers: int,
+        seed: int,
+        deterministic_time: float,
+        seconds: float,
+        weight_only: bool = False,
     ) -> _SubResult:
+        """Re-solve the freed meetings. With `weight_only` the objective ignores breaks (much
+        easier for CP-SAT; the Kempe search repairs breaks later) and only strict weight gains
+        are applied."""
         from ortools.sat.python import cp_model
 
         inst, state = self.inst, self.state
@@ -480,7 +488,7 @@ class _Neighbourhood:
         hint_vars: list[tuple[cp_model.IntVar, int]] = []
         hint_busy = {p: state.busy[p] for p in touched}
         spread = inst.problem.fairness_max_break_spread
-        for p in touched:
+        for p in touched if not weight_only or spread is not None else ():
             reach = 0
             for m in inst.meetings_of[p]:
                 if m in x:
@@ -539,6 +547,10 @@ class _Neighbourhood:
                 expr = constant + sum(c * v for v, c in own_terms)
                 model.add(expr >= min(self.lowest, now))
                 model.add(expr <= max(self.lowest + spread, now))
+        if weight_only:
+            break_terms, hint_vars_in_objective = [], []
+        else:
+            hint_vars_in_objective = hint_vars
         # Weight strictly first: K exceeds the largest possible change of the break terms.
         k_scale = (
             1 + sum(1 for _, c in break_terms if c > 0) + sum(1 for _, c in break_terms if c < 0)
@@ -558,7 +570,8 @@ class _Neighbourhood:
                 w = inst.weight[m] + (mandatory_boost if inst.mandatory[m] else 0)
                 incumbent_value += w * k_scale
         incumbent_value -= sum(
-            c * value for (var, c), (_, value) in zip(break_terms, hint_vars, strict=True)
+            c * value
+            for (_, c), (_, value) in zip(break_terms, hint_vars_in_objective, strict=True)
         )
 
         solver = cp_model.CpSolver()
@@ -572,7 +585,7 @@ class _Neighbourhood:
             return _SubResult(False, False, False)
         value = round(solver.objective_value)
         optimal = status == cp_model.OPTIMAL
-        if value < incumbent_value:
+        if value < incumbent_value or (weight_only and value == incumbent_value):
             return _SubResult(False, False, optimal)
         new_slot = dict.fromkeys(freed, -1)
         for m, row in x.items():
@@ -737,11 +750,14 @@ def _lightest_scheduled(inst: _Instance, state: _State, p: int) -> int:
     return min(weights) if weights else 0
 
 
-def _promising(inst: _Instance, state: _State, m: int) -> bool:
-    """An unscheduled meeting that could add weight: both sides have room or lighter meetings."""
+def _promising(inst: _Instance, state: _State, m: int, ties: bool = True) -> bool:
+    """An unscheduled meeting that could add weight: both sides have room or lighter meetings
+    (with `ties`, meetings as light: swapping equal weights opens augmenting chains)."""
     if state.slot_of[m] >= 0 or not inst.allowed[m] or inst.fixed[m] >= 0:
         return False
-    w = inst.weight[m]
+    if inst.mandatory[m]:
+        return True
+    w = inst.weight[m] + (1 if ties else 0)
     for p in (inst.ma[m], inst.mb[m]):
         if not _room(inst, state, p) and w <= _lightest_scheduled(inst, state, p):
             return False
@@ -869,6 +885,7 @@ def solve_large(problem: Problem, options: SolveOptions, deadline: float) -> Lar
     batch = max(KEMPE_BATCH, 2 * n_people)
     target = 120  # meetings per CP-SAT neighbourhood, adapted below
     stall = rounds = neighbourhoods = 0
+    tried: set[int] = set()  # seeds of weight neighbourhoods that did not improve
     while not stopped and stall < MAX_STALL_ROUNDS:
         rounds += 1
         breaks_before, weight_before = state.total_breaks(), state.weight
@@ -887,9 +904,15 @@ def solve_large(problem: Problem, options: SolveOptions, deadline: float) -> Lar
             break
         # 2. Weight: CP-SAT neighbourhoods around heavy meetings that are still unscheduled.
         weight_done = bound is not None and state.weight >= int(bound + 1e-6)
-        promising = (
-            [] if weight_done else [m for m in range(len(inst.mids)) if _promising(inst, state, m)]
-        )
+        promising = []
+        if not weight_done:
+            promising = [m for m in range(len(inst.mids)) if _promising(inst, state, m, False)]
+            if not promising:  # then chains through meetings of equal weight
+                promising = [
+                    m
+                    for m in range(len(inst.mids))
+                    if m not in tried and _promising(inst, state, m)
+                ]
         for _ in range(WEIGHT_NEIGHBOURHOODS_PER_ROUND if promising else 0):
             remaining = deadline - time.monotonic()
             if remaining <= 0.1 or (should_stop is not None and should_stop()):
@@ -906,8 +929,13 @@ def solve_large(problem: Problem, options: SolveOptions, deadline: float) -> Lar
                 seed=rng.randrange(1 << 30),
                 deterministic_time=SUBSOLVE_DETERMINISTIC_TIME,
                 seconds=remaining,
+                weight_only=True,
             )
             neighbourhoods += 1
+            if sub.improved:
+                tried.clear()
+            else:
+                tried.add(pick)
             # Grow neighbourhoods CP-SAT solves to optimality, shrink those it cannot.
             if sub.solved_optimally:
                 target = min(600, int(target * 1.1) + 1)
