@@ -25,7 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from brokerage.events.services import SLUG_PATTERN, is_valid_timezone
+from brokerage.events.services import MAX_YEAR, MIN_YEAR, SLUG_PATTERN, is_valid_timezone
 
 SLUG_HELP = "The event's address: /events/<slug>. Lower-case letters, digits and hyphens."
 LOCAL_TIME_HELP = "In the event's time zone."
@@ -48,6 +48,11 @@ class TimeZoneField(StringField):
         super().__init__(label, **kwargs)
 
 
+def _plausible_year(form: FlaskForm, field: DateField | DateTimeLocalField) -> None:
+    if field.data and not MIN_YEAR <= field.data.year <= MAX_YEAR:
+        raise ValidationError(f"Choose a date from {MIN_YEAR} to {MAX_YEAR}.")
+
+
 def _end_not_before_start(form: FlaskForm, field: DateField) -> None:
     start = form.start_date.data
     if start and field.data and field.data < start:
@@ -66,8 +71,10 @@ class NewEventForm(FlaskForm):
         description=SLUG_HELP,
     )
     timezone = TimeZoneField()
-    start_date = DateField("First day", validators=[InputRequired()])
-    end_date = DateField("Last day", validators=[InputRequired(), _end_not_before_start])
+    start_date = DateField("First day", validators=[InputRequired(), _plausible_year])
+    end_date = DateField(
+        "Last day", validators=[InputRequired(), _plausible_year, _end_not_before_start]
+    )
     organiser_email = EmailField(
         "Organiser's e-mail",
         validators=[Optional(), Email(), Length(max=254)],
@@ -94,23 +101,25 @@ class EventSettingsForm(FlaskForm):
         description="An IANA time zone, e.g. Europe/Brussels. Sessions keep their local times "
         "if you change it."
     )
-    start_date = DateField("First day", validators=[InputRequired()])
-    end_date = DateField("Last day", validators=[InputRequired(), _end_not_before_start])
+    start_date = DateField("First day", validators=[InputRequired(), _plausible_year])
+    end_date = DateField(
+        "Last day", validators=[InputRequired(), _plausible_year, _end_not_before_start]
+    )
     registration_opens_at = DateTimeLocalField(
         "Registration opens",
-        validators=[Optional()],
+        validators=[Optional(), _plausible_year],
         description=LOCAL_TIME_HELP,
         format=LOCAL_DATETIME_FORMATS,
     )
     registration_closes_at = DateTimeLocalField(
         "Registration closes",
-        validators=[Optional()],
+        validators=[Optional(), _plausible_year],
         description=LOCAL_TIME_HELP,
         format=LOCAL_DATETIME_FORMATS,
     )
     booking_deadline = DateTimeLocalField(
         "Deadline for meeting requests",
-        validators=[Optional()],
+        validators=[Optional(), _plausible_year],
         description=LOCAL_TIME_HELP,
         format=LOCAL_DATETIME_FORMATS,
     )

@@ -70,6 +70,7 @@ from brokerage.registration.models import (
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_TABLES_AT_ONCE = 500
+MIN_YEAR, MAX_YEAR = 2000, 2100  # keeps local-to-UTC arithmetic far from datetime's limits
 
 # Columns update_event may change, with the kind of value each takes.
 _DATETIME_FIELDS = ("registration_opens_at", "registration_closes_at", "booking_deadline")
@@ -140,7 +141,10 @@ def is_valid_timezone(name: str) -> bool:
 def local_to_utc(day: date, clock: time, zone: ZoneInfo) -> datetime:
     """A local wall-clock time as an aware UTC datetime; refuses times a clock change skips."""
     local = datetime.combine(day, clock, tzinfo=zone)
-    moment = local.astimezone(UTC)
+    try:
+        moment = local.astimezone(UTC)
+    except OverflowError:  # the far ends of year 1 and 9999
+        raise EventSetupError(f"{day:%d %b %Y} is out of range.") from None
     if moment.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
         raise EventSetupError(
             f"{clock:%H:%M} does not exist on {day:%d %b %Y} in {zone.key}: "
@@ -256,6 +260,9 @@ def _apply_changes(event: Event, changes: dict[str, Any], *, is_new: bool) -> No
     if not is_valid_timezone(values["timezone"] or ""):
         raise EventSetupError("Choose a time zone such as Europe/Brussels.", "timezone")
     zone = ZoneInfo(values["timezone"])
+    for name in ("start_date", "end_date"):
+        if not MIN_YEAR <= values[name].year <= MAX_YEAR:
+            raise EventSetupError(f"Choose a date from {MIN_YEAR} to {MAX_YEAR}.", name)
     if values["end_date"] < values["start_date"]:
         raise EventSetupError("The event cannot end before it starts.", "end_date")
     if values["meeting_minutes"] is None or values["meeting_minutes"] <= 0:

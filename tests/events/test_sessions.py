@@ -144,6 +144,7 @@ def test_overlapping_sessions_are_refused(as_organiser, app):
         ({"day": ""}, "day"),
         ({"day": "tomorrow"}, "day"),
         ({"day": "2001-01-01"}, "day"),
+        ({"day": "9999-12-31"}, "day"),
         ({"start_time": "9am"}, "start_time"),
         ({"start_time": "25:00"}, "start_time"),
         ({"end_time": ""}, "end_time"),
