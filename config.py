@@ -48,6 +48,8 @@ class Config:
 
     # Links in e-mails need an absolute base when sent outside a request (CLI, jobs).
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
+    # Where people reach the site; used for links in e-mails sent from commands and jobs.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
 
     EMAIL_TOKEN_MAX_AGE = int(os.environ.get("EMAIL_TOKEN_MAX_AGE", str(3 * 24 * 3600)))

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app, has_request_context
+from flask import current_app
 from sqlalchemy import inspect, select
 from werkzeug.security import generate_password_hash
 
@@ -36,9 +35,9 @@ from brokerage.registration.models import (
     ParticipantStatus,
 )
 from brokerage.registration.services import OpportunityData, RegistrationData
+from brokerage.urls import link_context
 
 DEMO_SLUG = "demo"
-DEMO_URL = "http://127.0.0.1:5000"
 ADMIN_EMAIL = "admin@example.org"
 ADMIN_PASSWORD = "demo-admin"  # noqa: S105 - published demo login
 ORGANISER_EMAIL = "organiser@example.org"
@@ -880,14 +879,8 @@ def load_demo(seed: int = 2026) -> str:
         return _summary(existing, created=False)
 
     rng = random.Random(seed)
-    # register() renders e-mails with absolute links; outside a request and without
-    # SERVER_NAME (a plain `flask demo`) url_for needs a base URL to build them.
-    links = (
-        nullcontext()
-        if has_request_context()
-        else current_app.test_request_context(base_url=DEMO_URL)
-    )
-    with links:
+    # register() renders e-mails with absolute links, which need a base URL outside a request.
+    with link_context():
         _ensure_user(ADMIN_EMAIL, ADMIN_PASSWORD, "Demo admin", is_admin=True)
         organiser = _ensure_user(ORGANISER_EMAIL, ORGANISER_PASSWORD, "Demo organiser")
         event = _create_event(organiser)
@@ -896,7 +889,7 @@ def load_demo(seed: int = 2026) -> str:
         participants = _add_participants(event, organiser, rng)
         _assign_booths(tables, participants, rng)
         # Those e-mails are dropped: demo addresses must never get any.
-        db.session().info.pop(mail._PENDING_KEY, None)
+        mail.discard_queued_mail()
         db.session.flush()
         return _summary(event, created=True)
 
@@ -1217,7 +1210,7 @@ def _summary(event: Event, *, created: bool) -> str:
         f"  {len(participants)} approved participants from {len(countries)} countries, "
         f"{opportunity_count} marketplace opportunities",
         "",
-        f"Open {DEMO_URL} and log in as:",
+        f"Open {current_app.config['PUBLIC_URL']} and log in as:",
         f"  organiser    {ORGANISER_EMAIL} / {ORGANISER_PASSWORD}",
         f"  participant  {participant_email(1)} … {participant_email(PARTICIPANT_COUNT)}"
         f" / {PARTICIPANT_PASSWORD}",

@@ -44,6 +44,11 @@ def queue_mail(to: str, subject: str, template: str, **context: object) -> Mail:
     return mail
 
 
+def discard_queued_mail() -> None:
+    """Drop the messages queued in this transaction (e.g. a bulk import that must not mail)."""
+    db.session().info.pop(_PENDING_KEY, None)
+
+
 def outbox(app: Flask | None = None) -> list[Mail]:
     """Messages delivered without SMTP, oldest first (development and tests)."""
     return (app or current_app).extensions.setdefault("mail_outbox", [])

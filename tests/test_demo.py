@@ -17,7 +17,6 @@ from brokerage.demo import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     DEMO_SLUG,
-    DEMO_URL,
     ORGANISER_EMAIL,
     ORGANISER_PASSWORD,
     PARTICIPANT_PASSWORD,
@@ -52,7 +51,7 @@ def _event() -> Event:
 
 def test_demo_event_participants_and_logins(app, demo, mail_outbox):
     assert mail_outbox == []  # the loader sends no e-mail
-    assert DEMO_URL in demo
+    assert app.config["PUBLIC_URL"] in demo
     for text in (ORGANISER_EMAIL, ORGANISER_PASSWORD, ADMIN_EMAIL, ADMIN_PASSWORD):
         assert text in demo
     assert participant_email(1) in demo
