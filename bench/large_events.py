@@ -310,8 +310,10 @@ def main(argv: list[str] | None = None) -> int:
         met = []
         if ours["status"] not in ("OPTIMAL", "FEASIBLE"):
             met.append("NO SCHEDULE")
-        met.append("weight ok" if ours["weight"] >= WEIGHT_TARGET * bound.value else "WEIGHT LOW")
-        met.append("breaks ok" if ours["breaks"] <= greedy["breaks"] / 2 else "BREAKS HIGH")
+        else:
+            weight_ok = ours["weight"] >= WEIGHT_TARGET * bound.value
+            met.append("weight ok" if weight_ok else "WEIGHT LOW")
+            met.append("breaks ok" if ours["breaks"] <= greedy["breaks"] / 2 else "BREAKS HIGH")
         met.append("time ok" if ours["seconds"] <= limit + 5 else "TIME OVER")
         met.append("memory ok" if ours["peak_mb"] < MEMORY_TARGET_MB else "MEMORY HIGH")
         ratio = f"{ours['breaks'] / greedy['breaks']:.2f}" if greedy["breaks"] else "n/a"
