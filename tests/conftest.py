@@ -8,12 +8,13 @@ PostgreSQL when TEST_DATABASE_URL is set.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from brokerage import create_app
 from brokerage.extensions import db
@@ -26,10 +27,33 @@ CSRF_PATTERN = re.compile(
 
 
 @pytest.fixture(scope="session")
-def app() -> Iterator[Flask]:
-    app = create_app(TestConfig)
+def database_url() -> Iterator[str]:
+    """SQLite in memory, or a throwaway PostgreSQL database made for this test run.
+
+    A database of its own keeps concurrent runs (two terminals, two developers on one
+    machine) from emptying each other's tables mid-test.
+    """
+    base_url = TestConfig.SQLALCHEMY_DATABASE_URI
+    if not base_url.startswith("postgresql"):
+        yield base_url
+        return
+    name = f"{make_url(base_url).database}_run_{secrets.token_hex(4)}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    config = type("RunConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_app(config)
     with app.app_context():
-        db.drop_all()
         db.create_all()
     yield app
     with app.app_context():
