@@ -88,8 +88,10 @@ def weight_bound(problem: Problem, time_limit: float = 600.0) -> Bound:
     solver = pywraplp.Solver.CreateSolver("GLOP")
     objective = solver.Objective()
     objective.SetMaximization()
-    # Which constraint rows each variable is in, kept to recompute the Lagrangian bound.
-    rows_of_variable: list[list[int]] = []
+    # Which constraint rows each variable is in, kept to recompute the Lagrangian bound:
+    # entry k says variable entry_variable[k] is in row entry_row[k].
+    entry_variable: list[int] = []
+    entry_row: list[int] = []
     variables_of_meeting: list[tuple[int, list[int]]] = []  # (weight, variable indices)
     variables = []
     pair_slot: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -106,7 +108,6 @@ def weight_bound(problem: Problem, time_limit: float = 600.0) -> Bound:
             variable = solver.NumVar(0.0, 1.0, "")
             objective.SetCoefficient(variable, meeting.weight)
             variables.append(variable)
-            rows_of_variable.append([])
             indices.append(index)
             for person in (meeting.a, meeting.b):
                 pair_slot[person, slot_id].append(index)
@@ -123,7 +124,8 @@ def weight_bound(problem: Problem, time_limit: float = 600.0) -> Bound:
         row_index = len(constraints)
         for index in members:
             row.SetCoefficient(variables[index], 1.0)
-            rows_of_variable[index].append(row_index)
+            entry_variable.append(index)
+            entry_row.append(row_index)
         constraints.append(row)
         capacities.append(capacity)
 
@@ -148,17 +150,24 @@ def weight_bound(problem: Problem, time_limit: float = 600.0) -> Bound:
     lp_value = objective.Value()
     duals = [row.dual_value() for row in constraints]
 
+    import numpy as np
+
+    weights = np.array(
+        [weight for weight, indices in variables_of_meeting for _ in indices], dtype=float
+    )
+    starts = np.cumsum([0] + [len(indices) for _, indices in variables_of_meeting[:-1]])
+    entry_variables = np.array(entry_variable, dtype=np.int64)
+    entry_rows = np.array(entry_row, dtype=np.int64)
+    capacity = np.array(capacities, dtype=float)
+
     def lagrangian(multipliers: list[float]) -> float:
         # For y >= 0: weight <= sum(capacity * y) + sum over meetings of the best reduced
         # profit of one of its slots (or 0), as each meeting takes at most one slot.
-        total = sum(capacity * y for capacity, y in zip(capacities, multipliers, strict=True))
-        for weight, indices in variables_of_meeting:
-            best = 0.0
-            for index in indices:
-                profit = weight - sum(multipliers[row] for row in rows_of_variable[index])
-                best = max(best, profit)
-            total += best
-        return total
+        y = np.array(multipliers, dtype=float)
+        charged = np.bincount(entry_variables, weights=y[entry_rows], minlength=len(weights))
+        profit = weights - charged
+        best = np.maximum.reduceat(profit, starts) if len(profit) else np.zeros(0)
+        return float(capacity @ y + np.maximum(best, 0.0).sum())
 
     candidates = [
         lagrangian([max(0.0, dual) for dual in duals]),
