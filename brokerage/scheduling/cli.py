@@ -164,8 +164,9 @@ def summary(problem: Problem, result: Result, unscheduled_shown: int = 20) -> st
     if figures.kept_in_place is not None:
         lines.append(f"kept in place: {figures.kept_in_place}")
     lines.append(f"time: {figures.wall_time:.1f} s")
-    for line in result.explanation:
-        lines.append(f"  {line}")
+    if result.explanation:
+        lines.append("explanation:")
+        lines.extend(f"  {line}" for line in result.explanation)
     if result.unscheduled:
         lines.append(f"unscheduled ({len(result.unscheduled)}):")
         for item in result.unscheduled[:unscheduled_shown]:
