@@ -179,3 +179,20 @@ def test_module_entry_point(problem_file: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["status"] == "FEASIBLE"
+
+
+def test_solve_explains_an_infeasible_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clash = Problem(
+        slots=(Slot("1", "am"),),
+        participants=(Participant("a"), Participant("b"), Participant("c")),
+        meetings=(Meeting("m1", "a", "b", fixed_slot="1"), Meeting("m2", "a", "c", mandatory=True)),
+        shared_tables=1,
+    )
+    path = tmp_path / "clash.json"
+    path.write_text(write_problem_json(clash), encoding="utf-8")
+    assert main(["solve", str(path), "--time-limit", "10"]) == 1
+    out = capsys.readouterr().out
+    assert "status: INFEASIBLE" in out
+    assert "explanation:" in out
