@@ -164,9 +164,13 @@ class RegistrationForm(FlaskForm):
         validators=[DataRequired(message="Please accept the terms to register.")],
     )
 
-    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, event: Event, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
+        if editing:
+            # The terms were accepted on registration; an edit does not ask again.
+            self.terms_accepted.validators = []
+            self.terms_accepted.flags.required = False
         self.type_id.choices = [choice("", "Choose…")] + [
             choice(participant_type.id, participant_type.name)
             for participant_type in event.participant_types

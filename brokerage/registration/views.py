@@ -121,7 +121,7 @@ def mine(slug: str) -> str | Response:
         flash("You are not registered for this event yet.", "info")
         return redirect(url_for("registration.register", slug=event.slug))
     editable = participant.status in services.ACTIVE_STATUSES and services.can_edit(participant)
-    form = RegistrationForm(event=event)
+    form = RegistrationForm(event=event, editing=True)
     if request.method == "POST":
         if not editable:
             abort(403, "This registration can no longer be changed.")
@@ -282,7 +282,7 @@ def _back_to_list(event: Event) -> str:
 @organiser_required
 def manage_edit(event: Event, participant_id: int) -> str | Response:
     participant = _participant_or_404(event, participant_id)
-    form = RegistrationForm(event=event)
+    form = RegistrationForm(event=event, editing=True)
     if request.method == "POST":
         if _form_action(form) is None and form.validate_on_submit():
             try:
