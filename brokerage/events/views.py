@@ -37,7 +37,7 @@ bp = Blueprint("events", __name__)
 Page = str | Response | tuple[str, int]
 
 
-@bp.context_processor
+@bp.app_context_processor  # app-wide: other domains may extend events/_layout.html
 def _event_helpers() -> dict[str, object]:
     return {"is_organiser": is_organiser, "common_timezones": COMMON_TIMEZONES}
 
