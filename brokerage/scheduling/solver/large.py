@@ -67,8 +67,17 @@ SUBSOLVE_DETERMINISTIC_TIME = 0.3
 MAX_STALL_ROUNDS = 8
 # Kempe steps per round (at least; scaled up with the number of participants).
 KEMPE_BATCH = 1000
-# CP-SAT neighbourhoods per round, aimed at unscheduled weight.
-WEIGHT_NEIGHBOURHOODS_PER_ROUND = 4
+# Kempe steps per touched participant after a weight neighbourhood changed the schedule.
+REPAIR_STEPS_PER_PARTICIPANT = 3
+# Problems with at most this many (meeting, slot) pairs get one whole-problem weight solve.
+WHOLE_PROBLEM_PAIRS = LARGE_CANDIDATE_PAIRS
+WHOLE_PROBLEM_DETERMINISTIC_TIME = 1.0
+# The weight phase ends after this many consecutive neighbourhoods without gain.
+WEIGHT_MAX_FAILURES = 30
+# Shares of the time budget: breaks alone until the first (unless they stall earlier), weight
+# neighbourhoods until the second, then breaks again. They only matter when time is short.
+BREAKS_FIRST_SHARE = 0.3
+WEIGHT_PHASE_END_SHARE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,6 +374,38 @@ def weight_upper_bound(inst: _Instance) -> float | None:
     return solver.Objective().Value() * (1 + 1e-9) + 1e-6 + fixed_weight
 
 
+# Seconds between two should_stop() polls during a sub-solve.
+POLL_INTERVAL = 0.05
+
+
+def _run_stoppable(solver, model, should_stop: Callable[[], bool] | None) -> int:
+    """solver.solve(model), polling should_stop on this thread (it need not be thread-safe)."""
+    if should_stop is None:
+        return solver.solve(model)
+    import threading
+
+    outcome: list = []
+
+    def work() -> None:
+        try:
+            outcome.append(solver.solve(model))
+        except BaseException as error:  # re-raised on the caller's thread
+            outcome.append(error)
+
+    worker = threading.Thread(target=work, name="large-lns", daemon=True)
+    worker.start()
+    stopping = False
+    while worker.is_alive():
+        worker.join(POLL_INTERVAL)
+        if not stopping and should_stop():
+            stopping = True
+            solver.stop_search()
+    worker.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
 @dataclass(slots=True)
 class _SubResult:
     improved: bool  # strictly better (weight, then breaks)
@@ -382,6 +423,7 @@ class _Neighbourhood:
         freed: list[int],
         window: int | None = None,
         lowest: int = 0,
+        should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self.inst = inst
         self.state = state
@@ -389,6 +431,7 @@ class _Neighbourhood:
         # Slots the freed meetings may use; each must include the freed meeting's own slot.
         self.window = inst.all_mask if window is None else window
         self.lowest = lowest  # lower bound on the least breaks of anyone (fairness)
+        self.should_stop = should_stop
 
     def solve(
         self,
@@ -580,7 +623,7 @@ class _Neighbourhood:
         params.random_seed = seed
         params.max_deterministic_time = deterministic_time
         params.max_time_in_seconds = max(0.05, seconds)
-        status = solver.solve(model)
+        status = _run_stoppable(solver, model, self.should_stop)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _SubResult(False, False, False)
         value = round(solver.objective_value)
@@ -883,72 +926,118 @@ def solve_large(problem: Problem, options: SolveOptions, deadline: float) -> Lar
     kempe = _KempeSearch(inst, state, rng)
     n_people = len(inst.pids)
     batch = max(KEMPE_BATCH, 2 * n_people)
-    target = 120  # meetings per CP-SAT neighbourhood, adapted below
-    stall = rounds = neighbourhoods = 0
-    tried: set[int] = set()  # seeds of weight neighbourhoods that did not improve
-    while not stopped and stall < MAX_STALL_ROUNDS:
-        rounds += 1
-        breaks_before, weight_before = state.total_breaks(), state.weight
-        # 1. Breaks: a batch of Kempe-chain steps on participants with breaks.
-        with_breaks = [p for p in range(n_people) if state.breaks(p) > 0]
-        for step in range(batch if with_breaks else 0):
-            if step % 500 == 0:
-                if time.monotonic() >= deadline:
-                    break
-                if should_stop is not None and should_stop():
-                    stopped = True
-                    break
-                reporter.offer("breaks", state, bound)
+    now = time.monotonic()
+    # Wall-clock shares of the budget: the weight phase must leave time to polish breaks.
+    breaks_first_until = now + BREAKS_FIRST_SHARE * (deadline - now)
+    weight_until = now + WEIGHT_PHASE_END_SHARE * (deadline - now)
+    counters = {"rounds": 0, "neighbourhoods": 0}
+
+    def interrupted() -> bool:
+        nonlocal stopped
+        if not stopped and should_stop is not None and should_stop():
+            stopped = True
+        return stopped
+
+    def kempe_rounds(until: float) -> None:
+        """Batches of Kempe steps until MAX_STALL_ROUNDS batches bring nothing."""
+        stall = 0
+        while stall < MAX_STALL_ROUNDS and not interrupted():
+            counters["rounds"] += 1
+            before = state.total_breaks()
+            with_breaks = [p for p in range(n_people) if state.breaks(p) > 0]
+            if not with_breaks:
+                return
+            for step in range(batch):
+                if step % 500 == 0:
+                    if time.monotonic() >= until or interrupted():
+                        return
+                    reporter.offer("breaks", state, bound)
+                kempe.step(with_breaks[rng.randrange(len(with_breaks))])
+            stall = stall + 1 if state.total_breaks() >= before else 0
+
+    def repair_breaks(people: list[int]) -> None:
+        """A few Kempe steps on the participants a neighbourhood touched."""
+        with_breaks = [p for p in people if state.breaks(p) > 0]
+        for _ in range(REPAIR_STEPS_PER_PARTICIPANT * len(with_breaks)):
             kempe.step(with_breaks[rng.randrange(len(with_breaks))])
-        if stopped or time.monotonic() >= deadline:
-            break
-        # 2. Weight: CP-SAT neighbourhoods around heavy meetings that are still unscheduled.
-        weight_done = bound is not None and state.weight >= int(bound + 1e-6)
-        promising = []
-        if not weight_done:
-            promising = [m for m in range(len(inst.mids)) if _promising(inst, state, m, False)]
-            if not promising:  # then chains through meetings of equal weight
-                promising = [
-                    m
-                    for m in range(len(inst.mids))
-                    if m not in tried and _promising(inst, state, m)
-                ]
-        for _ in range(WEIGHT_NEIGHBOURHOODS_PER_ROUND if promising else 0):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0.1 or (should_stop is not None and should_stop()):
-                stopped = remaining > 0.1
-                break
-            promising = [m for m in promising if state.slot_of[m] < 0]
-            if not promising:
-                break
-            pick = rng.choices(promising, weights=[inst.weight[m] for m in promising])[0]
+
+    def weight_neighbourhoods(until: float) -> None:
+        """CP-SAT neighbourhoods around heavy unscheduled meetings until none is left."""
+        nonlocal bound
+        movable = [m for m in range(len(inst.mids)) if inst.fixed[m] < 0 and inst.allowed[m]]
+        if sum(_popcount(inst.allowed[m]) for m in movable) <= WHOLE_PROBLEM_PAIRS:
+            # Small enough to re-solve the weight of everything at once, often to optimality.
+            whole = _Neighbourhood(
+                inst, state, movable, lowest=kempe.lowest, should_stop=should_stop
+            ).solve(
+                workers=workers,
+                seed=rng.randrange(1 << 30),
+                deterministic_time=WHOLE_PROBLEM_DETERMINISTIC_TIME,
+                seconds=min(until, deadline) - time.monotonic(),
+                weight_only=True,
+            )
+            counters["neighbourhoods"] += 1
+            if whole.improved:
+                repair_breaks(list(range(n_people)))
+            proven = (
+                whole.solved_optimally
+                and inst.problem.fairness_max_break_spread is None
+                and all(state.slot_of[m] >= 0 for m in range(len(inst.mids)) if inst.mandatory[m])
+            )
+            if proven:
+                bound = state.weight  # the exact optimum of the weight
+                return
+        target = 120  # meetings per neighbourhood, adapted below
+        tried: set[int] = set()  # seeds already used: each is tried once per phase
+        failures = 0  # consecutive neighbourhoods without gain
+        while not interrupted() and failures < WEIGHT_MAX_FAILURES:
+            if bound is not None and state.weight >= int(bound + 1e-6):
+                return  # the weight is proven optimal
+            remaining = min(until, deadline) - time.monotonic()
+            if remaining <= 0.1:
+                return
+            # Strict gains first, then chains through meetings of equal weight.
+            seeds = [
+                m
+                for m in range(len(inst.mids))
+                if m not in tried and _promising(inst, state, m, False)
+            ] or [m for m in range(len(inst.mids)) if m not in tried and _promising(inst, state, m)]
+            if not seeds:
+                return
+            pick = rng.choices(seeds, weights=[inst.weight[m] for m in seeds])[0]
             freed = _grow(inst, state, rng, [inst.ma[pick], inst.mb[pick]], target)
             kempe.lowest = min(kempe.lowest, *(state.breaks(p) for p in range(n_people)))
-            sub = _Neighbourhood(inst, state, freed, lowest=kempe.lowest).solve(
+            sub = _Neighbourhood(
+                inst, state, freed, lowest=kempe.lowest, should_stop=should_stop
+            ).solve(
                 workers=workers,
                 seed=rng.randrange(1 << 30),
                 deterministic_time=SUBSOLVE_DETERMINISTIC_TIME,
-                seconds=remaining,
+                seconds=deadline - time.monotonic(),
                 weight_only=True,
             )
-            neighbourhoods += 1
+            counters["neighbourhoods"] += 1
+            tried.add(pick)
             if sub.improved:
-                tried.clear()
+                failures = 0
+                repair_breaks(sorted({p for m in freed for p in (inst.ma[m], inst.mb[m])}))
+                reporter.offer("weight", state, bound)
             else:
-                tried.add(pick)
+                failures += 1
             # Grow neighbourhoods CP-SAT solves to optimality, shrink those it cannot.
             if sub.solved_optimally:
                 target = min(600, int(target * 1.1) + 1)
             else:
                 target = max(30, int(target * 0.8))
-            reporter.offer("weight", state, bound)
-        if state.weight > weight_before or state.total_breaks() < breaks_before:
-            stall = 0
-        else:
-            stall += 1
-        if not with_breaks and (weight_done or not promising):
-            break  # nothing left to gain
-    log.append(f"large: {rounds} rounds, {neighbourhoods} CP-SAT neighbourhoods")
+
+    if not stopped:
+        kempe_rounds(min(breaks_first_until, deadline))
+        weight_neighbourhoods(weight_until)
+        kempe_rounds(deadline)
+    log.append(
+        f"large: {counters['rounds']} Kempe rounds, "
+        f"{counters['neighbourhoods']} CP-SAT neighbourhoods"
+    )
 
     breaks_total = state.total_breaks()
     log.append(
