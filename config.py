@@ -80,6 +80,8 @@ class TestConfig(Config):
     )
     MAIL_SERVER = None
     SERVER_NAME = "localhost"
+    # Hashing is deliberately slow; tests create hundreds of users and check nothing about it.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a secret
     # CSRF stays on: the integration tests read the token from the form like a browser.
     WTF_CSRF_ENABLED = True
 

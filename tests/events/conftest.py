@@ -5,21 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from brokerage.auth import models as auth_models
 from tests.conftest import login
 from tests.factories import commit, make_event, make_participant, make_user
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    """Cheap hashes: these tests are about events, and scrypt costs a second per user."""
-    monkeypatch.setattr(
-        auth_models,
-        "generate_password_hash",
-        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"),
-    )
 
 
 @dataclass
