@@ -278,14 +278,17 @@ def register(
 
     status = ParticipantStatus.PENDING if event.requires_approval else ParticipantStatus.APPROVED
     participant = registration_of(event, user)  # a cancelled registration is reactivated
-    if participant is None:
-        participant = Participant(event=event, user=user, organisation=Organisation())
-        db.session.add(participant)
-    participant.status = status
-    participant.terms_accepted_at = now or utcnow()
-    participant.decided_at = None
-    participant.decided_by = None
-    _apply(participant, data)
+    references = _check_references(event, data, participant)
+    # No autoflush: a new row is incomplete until _apply has set every field.
+    with db.session.no_autoflush:
+        if participant is None:
+            participant = Participant(event=event, user=user, organisation=Organisation())
+            db.session.add(participant)
+        participant.status = status
+        participant.terms_accepted_at = now or utcnow()
+        participant.decided_at = None
+        participant.decided_by = None
+        _apply(participant, data, references)
     db.session.flush()
     queue_mail(
         user.email,
@@ -315,7 +318,9 @@ def update_registration(
             raise RegistrationError("This registration is cancelled. Register again instead.")
         if not can_edit(participant, now):
             raise RegistrationError("The deadline for changes has passed.")
-    _apply(participant, data)
+    references = _check_references(participant.event, data, participant)
+    with db.session.no_autoflush:
+        _apply(participant, data, references)
     db.session.flush()
     return participant
 
@@ -365,6 +370,15 @@ def decide(participant: Participant, approve: bool, acting_user: User) -> Partic
 # --- internals ---------------------------------------------------------------------------
 
 
+@dataclass
+class _References:
+    """The rows the data's ids point to, checked against the event before any write."""
+
+    participant_type: ParticipantType
+    topics: list[Topic]
+    opportunity_topics: list[list[Topic]]
+
+
 def _event_topics(event: Event, topic_ids: list[int]) -> list[Topic]:
     wanted = set(topic_ids)
     if not wanted:
@@ -377,48 +391,57 @@ def _event_topics(event: Event, topic_ids: list[int]) -> list[Topic]:
     return list(topics)
 
 
-def _apply(participant: Participant, data: RegistrationData) -> None:
-    """Copy the data onto the participant, its organisation and its opportunities."""
-    # No autoflush: the new rows are incomplete until every field below is set.
-    with db.session.no_autoflush:
-        _apply_fields(participant, data)
+def _check_references(
+    event: Event, data: RegistrationData, participant: Participant | None
+) -> _References:
+    """Resolve every id in the data, or raise InvalidReference with nothing changed yet.
 
-
-def _apply_fields(participant: Participant, data: RegistrationData) -> None:
-    event = participant.event
+    Checking first (rather than while assigning) keeps a refused call from leaving a
+    half-built Participant in the session, which matters to callers that go on using the
+    session, such as the demo loader.
+    """
     participant_type = db.session.get(ParticipantType, data.type_id)
     if participant_type is None or participant_type.event_id != event.id:
         raise InvalidReference("The organisation type does not belong to this event.")
+    own_ids = (
+        {opportunity.id for opportunity in participant.opportunities} if participant else set()
+    )
+    given_ids = [item.id for item in data.opportunities if item.id is not None]
+    if not set(given_ids) <= own_ids or len(given_ids) != len(set(given_ids)):
+        raise InvalidReference("An opportunity does not belong to this registration.")
+    return _References(
+        participant_type=participant_type,
+        topics=_event_topics(event, data.topic_ids),
+        opportunity_topics=[_event_topics(event, item.topic_ids) for item in data.opportunities],
+    )
 
+
+def _apply(participant: Participant, data: RegistrationData, references: _References) -> None:
+    """Copy the checked data onto the participant, its organisation and its opportunities."""
     participant.first_name = data.first_name.strip()
     participant.last_name = data.last_name.strip()
     participant.job_title = data.job_title.strip()
     participant.phone = data.phone.strip()
     participant.marketplace_consent = data.marketplace_consent
-    participant.topics = _event_topics(event, data.topic_ids)
+    participant.topics = references.topics
 
     organisation = participant.organisation
     organisation.name = data.organisation_name.strip()
-    organisation.type = participant_type
+    organisation.type = references.participant_type
     organisation.country = data.country.upper()
     organisation.city = data.city.strip()
     organisation.website = data.website.strip()
-    organisation.size = data.size
+    organisation.size = OrganisationSize(data.size) if data.size else None
     organisation.description = data.organisation_description.strip()
 
     existing = {opportunity.id: opportunity for opportunity in participant.opportunities}
     kept: list[Opportunity] = []
-    for item in data.opportunities:
-        if item.id is not None:
-            opportunity = existing.pop(item.id, None)
-            if opportunity is None:
-                raise InvalidReference("An opportunity does not belong to this registration.")
-        else:
-            opportunity = Opportunity()
+    for item, topics in zip(data.opportunities, references.opportunity_topics, strict=True):
+        opportunity = existing[item.id] if item.id is not None else Opportunity()
         opportunity.kind = OpportunityKind(item.kind)
         opportunity.title = item.title.strip()
         opportunity.description = item.description.strip()
-        opportunity.topics = _event_topics(event, item.topic_ids)
+        opportunity.topics = topics
         kept.append(opportunity)
     # Opportunities left out are removed (delete-orphan on the relationship).
     participant.opportunities = kept
