@@ -109,6 +109,7 @@ def test_hard_side_constraints_hold() -> None:
     violations, _ = _violations_and_figures(problem, result.slot_of)
     assert violations == []
     assert result.slot_of[meetings[0].id] == locked
+    assert result.fairness_met
 
 
 def test_threshold() -> None:
