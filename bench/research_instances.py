@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from brokerage.scheduling.solver import SolveOptions, Status, solve  # noqa: E402
-from brokerage.scheduling.solver.checker import check  # noqa: E402
-from brokerage.scheduling.solver.problem import Meeting, Participant, Problem, Slot  # noqa: E402
+from brokerage.scheduling.solver import SolveOptions, Status, solve
+from brokerage.scheduling.solver.checker import check
+from brokerage.scheduling.solver.problem import Meeting, Participant, Problem, Slot
 
 DEFAULT_FOLDER = Path("/work/shared/benchmarks/b2b-jair")
 

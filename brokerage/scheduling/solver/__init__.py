@@ -72,11 +72,84 @@ def _empty_result(
     )
 
 
-def solve(problem: Problem, options: SolveOptions | None = None) -> Result:
-    """Schedule as much weight as possible, then as few breaks, then as little change."""
-    from brokerage.scheduling.solver import model, reasons
+def _finish(
+    problem: Problem,
+    options: SolveOptions,
+    started: float,
+    slot_of: dict[str, str],
+    status: Status,
+    weight_bound: float | None,
+    log: list[str],
+) -> Result:
+    """Seat the meetings, recompute the figures independently, and explain the left-outs."""
+    from brokerage.scheduling.solver import reasons
     from brokerage.scheduling.solver.checker import evaluate
     from brokerage.scheduling.solver.tables import assign_tables
+
+    assignments, _table_changes = assign_tables(problem, slot_of)
+    figures, per_participant = evaluate(
+        problem, assignments, dict(options.previous) if options.previous else None
+    )
+    wall = time.monotonic() - started
+    figures = dataclasses.replace(figures, best_bound=weight_bound, wall_time=wall)
+    if options.on_progress is not None:
+        options.on_progress(
+            Progress(
+                phase="tables",
+                elapsed=wall,
+                scheduled_count=figures.scheduled_count,
+                scheduled_weight=figures.scheduled_weight,
+                breaks_total=figures.breaks_total,
+                best_bound=weight_bound,
+            )
+        )
+    why_not = reasons.unscheduled_reasons(problem, slot_of, status == Status.OPTIMAL)
+    return Result(
+        status=status,
+        assignments=assignments,
+        unscheduled=tuple(
+            Unscheduled(meeting.id, why_not[meeting.id])
+            for meeting in problem.meetings
+            if meeting.id in why_not
+        ),
+        figures=figures,
+        per_participant=per_participant,
+        log=tuple(log),
+    )
+
+
+def _solve_large(problem: Problem, options: SolveOptions, started: float) -> Result:
+    """Events too large for the exact model: large-neighbourhood search (large.py)."""
+    from brokerage.scheduling.solver import large
+
+    # Keep time for seating and figures after the search (about 1 s per 10,000 meetings).
+    reserve = 0.5 + len(problem.meetings) / 10_000
+    deadline = started + max(0.1, options.time_limit - reserve)
+    found = large.solve_large(problem, options, deadline)
+    log = ["large event: large-neighbourhood search", *found.log]
+    problems = []
+    if found.unscheduled_mandatory:
+        problems.append(
+            "no schedule found for the mandatory meetings " + ", ".join(found.unscheduled_mandatory)
+        )
+    if not found.fairness_met:
+        problems.append("no schedule found that keeps the fairness cap on breaks")
+    if problems:
+        return _empty_result(
+            problem,
+            Status.UNKNOWN,
+            started,
+            "no complete schedule found",
+            explanation=tuple(problems),
+            log=tuple(log),
+        )
+    status = Status.OPTIMAL if found.optimal and not found.stopped else Status.FEASIBLE
+    return _finish(problem, options, started, found.slot_of, status, found.best_bound, log)
+
+
+def solve(problem: Problem, options: SolveOptions | None = None) -> Result:
+    """Schedule as much weight as possible, then as few breaks, then as little change."""
+    from brokerage.scheduling.solver import large, model, reasons
 
     options = options or SolveOptions()
     started = time.monotonic()
@@ -91,6 +164,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Result:
             explanation=tuple(clashes),
             log=("pre-check found contradictory requirements",),
         )
+
+    if large.is_large(problem):
+        return _solve_large(problem, options, started)
 
     outcome = model.run_phases(problem, options, started)
     log = list(outcome.log)
@@ -119,34 +195,5 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Result:
             problem, Status.UNKNOWN, started, f"no schedule found ({why})", log=tuple(log)
         )
 
-    assignments, _table_changes = assign_tables(problem, outcome.slot_of)
-    figures, per_participant = evaluate(
-        problem, assignments, dict(options.previous) if options.previous else None
-    )
-    wall = time.monotonic() - started
-    figures = dataclasses.replace(figures, best_bound=outcome.weight_bound, wall_time=wall)
-    if options.on_progress is not None:
-        options.on_progress(
-            Progress(
-                phase="tables",
-                elapsed=wall,
-                scheduled_count=figures.scheduled_count,
-                scheduled_weight=figures.scheduled_weight,
-                breaks_total=figures.breaks_total,
-                best_bound=outcome.weight_bound,
-            )
-        )
     status = Status.OPTIMAL if outcome.status == "OPTIMAL" else Status.FEASIBLE
-    why_not = reasons.unscheduled_reasons(problem, outcome.slot_of, status == Status.OPTIMAL)
-    return Result(
-        status=status,
-        assignments=assignments,
-        unscheduled=tuple(
-            Unscheduled(meeting.id, why_not[meeting.id])
-            for meeting in problem.meetings
-            if meeting.id in why_not
-        ),
-        figures=figures,
-        per_participant=per_participant,
-        log=tuple(log),
-    )
+    return _finish(problem, options, started, outcome.slot_of, status, outcome.weight_bound, log)

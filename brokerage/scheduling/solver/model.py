@@ -234,21 +234,19 @@ def build_model(problem: Problem, options: SolveOptions, explain: bool = False) 
                 if literal is not None:
                     constraint.OnlyEnforceIf(literal)
 
-    # Breaks, per session, via block starts.
+    # Breaks, per session, via block starts: breaks = blocks - (1 if p meets in the session).
     sessions: dict[str, list[int]] = defaultdict(list)
     for t, slot in enumerate(problem.slots):
         sessions[slot.session].append(t)
     breaks_of: dict[int, cp_model.LinearExprT] = {}
     for p in range(len(problem.participants)):
         own = meetings_of_participant.get(p, [])
-        if len(own) < 2:
-            breaks_of[p] = 0  # at most one meeting: never a break
-            continue
         parts: list[cp_model.LinearExprT] = []
         for session_slots in sessions.values():
             used = [t for t in session_slots if (p, t) in busy]
-            if len(used) < 3:
-                continue  # a break needs an idle slot between two meetings
+            if len(used) < 2:
+                continue  # a break needs two meetings in the session
+            in_session = set(session_slots)
             starts = []
             previous = None
             for t in session_slots[
@@ -256,48 +254,66 @@ def build_model(problem: Problem, options: SolveOptions, explain: bool = False) 
             ]:
                 current = busy.get((p, t))
                 if current is None:
-                    previous = None
+                    previous = None  # p can never meet here: the next busy slot starts a block
                     continue
                 if previous is None:
                     starts.append(current)
                 else:
                     start = model.NewBoolVar("")
-                    # Exact definition: start = current and not previous.
+                    # Exact definition (the fairness cap needs exact counts, not bounds).
                     model.AddImplication(start, current)
                     model.AddImplication(start, previous.Not())
                     model.AddBoolOr([start, current.Not(), previous])
                     starts.append(start)
                 previous = current
-            active = model.NewBoolVar("")
-            model.AddMaxEquality(active, used_vars := [busy[p, t] for t in used])
-            del used_vars
-            parts.append(sum(starts) - active)
-        if parts:
-            expr = sum(parts)
-            breaks_var = model.NewIntVar(
-                0, len(problem.slots), f"breaks[{problem.participants[p].id}]"
+            # Meets in the session at all? Certain when a required meeting can only be there.
+            # (Not when explaining: there "mandatory" is itself an assumption.)
+            certain = not explain and any(
+                (meetings[i].mandatory or meetings[i].fixed_slot is not None)
+                and cands.slots_of[i]
+                and set(cands.slots_of[i]) <= in_session
+                for i in own
             )
-            model.Add(breaks_var == expr)
+            # Each term below is >= 0, but the solver only knows it if told: without the
+            # "some block starts" clause a sum of breaks can look negative to propagation.
+            if certain:
+                model.AddBoolOr(starts)
+                part = sum(starts) - 1
+            else:
+                active = model.NewBoolVar("")
+                used_vars = [busy[p, t] for t in used]
+                for var in used_vars:
+                    model.AddImplication(var, active)
+                model.AddBoolOr([*used_vars, active.Not()])
+                model.AddBoolOr([*starts, active.Not()])
+                part = sum(starts) - active
+            _add_hole_links(model, [busy.get((p, t)) for t in session_slots], part)
+            parts.append(part)
+        if parts:
+            # A variable with domain [0, ...], not the bare expression: then a cap on the
+            # total propagates to every participant (sum of starts - 1 can look negative).
+            breaks_var = model.NewIntVar(0, len(problem.slots), f"breaks[{p}]")
+            model.Add(breaks_var == sum(parts))
             breaks_of[p] = breaks_var
-        else:
-            breaks_of[p] = 0
+    for p, breaks_var in breaks_of.items():
+        if explain:
+            break  # these windows take "mandatory" for granted
+        _add_gapless_windows(model, problem, cands, meetings_of_participant[p], p, busy, breaks_var)
     breaks_total = sum(breaks_of.values())
 
     spread = problem.fairness_max_break_spread
-    if spread is not None and problem.participants:
+    if spread is not None and breaks_of:
         literal = None
         if explain:
             literal = requirement(f"the fairness cap: breaks may differ by at most {spread}")
         # Someone who can never have a break pins the minimum at 0.
-        if any(isinstance(b, int) for b in breaks_of.values()):
+        if len(breaks_of) < len(problem.participants):
             minimum: cp_model.LinearExprT = 0
         else:
             minimum = model.NewIntVar(0, len(problem.slots), "min_breaks")
             for b in breaks_of.values():
                 model.Add(minimum <= b)
         for b in breaks_of.values():
-            if isinstance(b, int):
-                continue
             constraint = model.Add(b <= minimum + spread)
             if literal is not None:
                 constraint.OnlyEnforceIf(literal)
@@ -326,6 +342,111 @@ def build_model(problem: Problem, options: SolveOptions, explain: bool = False) 
         busy=busy,
         assumption_text=assumption_text,
     )
+
+
+def _add_gapless_windows(
+    model: cp_model.CpModel,
+    problem: Problem,
+    cands: Candidates,
+    own: list[int],
+    p: int,
+    busy: dict[tuple[int, int], cp_model.IntVar],
+    breaks_var: cp_model.IntVar,
+) -> None:
+    """Redundant "no break = one window" view, for participants with a known meeting count.
+
+    When all of p's meetings are required and fall in one session, p has no break exactly
+    when p is busy in one window of n_p consecutive slots. One literal per possible window,
+    with busy[p, t] >= sum of the windows covering t, gives the linear relaxation what block
+    starts cannot: e.g. every window of 6 of 10 slots covers slots 5 and 6, so table capacity
+    there bounds how many participants can go without a break. This is what proves the
+    optimum on the tight research instances.
+    """
+    if not own or not all(
+        problem.meetings[i].mandatory or problem.meetings[i].fixed_slot is not None for i in own
+    ):
+        return
+    sessions = {problem.slots[t].session for i in own for t in cands.slots_of[i]}
+    if len(sessions) != 1:
+        return
+    (session,) = sessions
+    session_slots = [t for t, slot in enumerate(problem.slots) if slot.session == session]
+    length = len(own)
+    windows: dict[int, list[int]] = {}
+    for k in range(len(session_slots) - length + 1):
+        covered = session_slots[k : k + length]
+        if all((p, t) in busy for t in covered):
+            windows[k] = covered
+    gapless = model.NewBoolVar("")
+    model.Add(breaks_var >= 1 - gapless)
+    if not windows:
+        model.Add(gapless == 0)
+        return
+    chosen = {k: model.NewBoolVar("") for k in windows}
+    model.Add(sum(chosen.values()) == gapless)
+    for t in session_slots:
+        if (p, t) not in busy:
+            continue
+        covering = [chosen[k] for k, covered in windows.items() if t in covered]
+        others = [chosen[k] for k, covered in windows.items() if t not in covered]
+        if covering:
+            model.Add(busy[p, t] >= sum(covering))
+        if others:
+            model.Add(busy[p, t] <= 1 - sum(others))
+
+
+def _add_hole_links(
+    model: cp_model.CpModel,
+    busy_row: list[cp_model.IntVar | None],
+    breaks: cp_model.LinearExprT,
+) -> None:
+    """Redundant window view of one participant's session, for stronger propagation.
+
+    started[k]: busy somewhere at or before k; pending[k]: busy somewhere at or after k;
+    hole[k]: idle at k strictly inside the window. Then a hole means at least one break and
+    every break holds a hole. Block starts alone propagate weakly: with the breaks held at 0
+    and meetings at slots 3 and 7, only this view fills slots 4 to 6 at once.
+    """
+    first = next((k for k, var in enumerate(busy_row) if var is not None), None)
+    last = next((k for k in reversed(range(len(busy_row))) if busy_row[k] is not None), None)
+    if first is None or last is None or last - first < 2:
+        return
+    row = busy_row[first : last + 1]
+
+    def chain(order: list[int]) -> dict[int, cp_model.IntVar]:
+        reached: dict[int, cp_model.IntVar] = {}
+        before = None
+        for k in order:
+            current = row[k]
+            if before is None:
+                reached[k] = current  # the first slot of the row is always a busy var
+            else:
+                var = model.NewBoolVar("")
+                model.AddImplication(before, var)
+                if current is not None:
+                    model.AddImplication(current, var)
+                    model.AddBoolOr([var.Not(), before, current])
+                else:
+                    model.Add(var == before)
+                reached[k] = var
+            before = reached[k]
+        return reached
+
+    started = chain(list(range(len(row))))
+    pending = chain(list(reversed(range(len(row)))))
+    holes = []
+    for k in range(1, len(row) - 1):
+        hole = model.NewBoolVar("")
+        model.AddImplication(hole, started[k])
+        model.AddImplication(hole, pending[k])
+        if row[k] is not None:
+            model.AddImplication(hole, row[k].Not())
+            model.AddBoolOr([hole, started[k].Not(), pending[k].Not(), row[k]])
+        else:
+            model.AddBoolOr([hole, started[k].Not(), pending[k].Not()])
+        model.Add(breaks >= hole)
+        holes.append(hole)
+    model.Add(breaks <= sum(holes))
 
 
 @dataclass(slots=True)
@@ -491,7 +612,7 @@ def run_phases(problem: Problem, options: SolveOptions, started: float) -> Outco
     all_proven = True
 
     all_mandatory = all(m.mandatory or m.fixed_slot is not None for m in problem.meetings)
-    has_breaks = not _is_constant(built.breaks_total)
+    has_breaks = bool(built.breaks_of)
     has_stability = built.kept is not None and not _is_constant(built.kept)
     plan: list[str] = []
     if not all_mandatory:

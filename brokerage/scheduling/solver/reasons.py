@@ -147,12 +147,12 @@ def contradictions(problem: Problem) -> list[str]:
             before = meetings.get(before_id)
             if before is None or before.fixed_slot is None or meeting.fixed_slot is None:
                 continue
-            if before.fixed_slot in slot_order and meeting.fixed_slot in slot_order:
-                if slot_order[before.fixed_slot] >= slot_order[meeting.fixed_slot]:
-                    found.append(
-                        f"meeting {before_id} must come before meeting {meeting.id}, but they "
-                        f"are locked to slots {before.fixed_slot} and {meeting.fixed_slot}"
-                    )
+            both_known = before.fixed_slot in slot_order and meeting.fixed_slot in slot_order
+            if both_known and slot_order[before.fixed_slot] >= slot_order[meeting.fixed_slot]:
+                found.append(
+                    f"meeting {before_id} must come before meeting {meeting.id}, but they "
+                    f"are locked to slots {before.fixed_slot} and {meeting.fixed_slot}"
+                )
     cycle = _required_precedence_cycle(problem)
     if cycle:
         found.append(
