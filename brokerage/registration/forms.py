@@ -189,6 +189,8 @@ class RegistrationForm(FlaskForm):
         if len(self.opportunities.entries) < MAX_OPPORTUNITIES:
             entry = self.opportunities.append_entry()
             entry.form.topics.choices = self.topic_choices()
+            # The page comes back scrolled to the opportunities; start typing in the new one.
+            entry.form.title.render_kw = {"autofocus": True}
 
     def remove_opportunity(self, index: int) -> None:
         if 0 <= index < len(self.opportunities.entries):

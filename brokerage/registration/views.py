@@ -99,6 +99,10 @@ def register(slug: str) -> str | Response | tuple[str, int]:
         ), 403 if request.method == "POST" else 200
 
     form = RegistrationForm(event=event)
+    if request.method == "GET" and existing is not None:
+        # Coming back after cancelling: start from the old answers; the terms are asked again.
+        form.fill_from(services.RegistrationData.from_participant(existing))
+        form.terms_accepted.data = False
     if request.method == "POST" and _form_action(form) is None and form.validate_on_submit():
         try:
             services.register(event, current_user, form.to_data())

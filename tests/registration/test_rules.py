@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -175,6 +176,11 @@ def test_cancel_then_register_again_reactivates_the_record(client, app, event_fo
     # A cancelled registration cannot be edited or cancelled twice.
     assert client.get("/events/fair/registration/cancel").status_code == 404
 
+    form_page = client.get("/events/fair/register").get_data(as_text=True)
+    assert 'value="Grace"' in form_page  # the old answers are offered again
+    assert 'value="Compiler consulting"' in form_page
+    assert 'id="terms_accepted" name="terms_accepted" required type="checkbox"' in form_page
+
     again = client.submit("/events/fair/register", changed(event_form, first_name="Again"))
     assert again.status_code == 302
     with app.app_context():
@@ -245,6 +251,7 @@ def test_add_and_remove_opportunity_buttons_work_without_javascript(client, app,
     assert 'name="opportunities-1-title"' in page
     assert 'value="Compiler consulting"' in page  # typed data is kept
     assert "is-invalid" not in page  # nothing was validated yet
+    assert re.search(r'<input autofocus [^>]*id="opportunities-1-title"', page)
     with app.app_context():
         assert counts() == (0, 0)
 
