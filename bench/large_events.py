@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import platform
 import resource
 import subprocess
@@ -268,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"# {platform.processor() or platform.machine()}, {platform.python_version()}, "
-        f"days={args.days}, seed={args.seed}, workers={args.workers or 'all'}",
+        f"{os.cpu_count()} cores, days={args.days}, seed={args.seed}, "
+        f"workers={args.workers or 'all'}, load average {os.getloadavg()[0]:.1f} at start",
         flush=True,
     )
     rows = []
@@ -334,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {ours['seconds']:.0f} s ({limit:.0f} s) | {ours['peak_mb']:,.0f} MB "
             f"| {', '.join(met)} |"
         )
+    print(f"# load average {os.getloadavg()[0]:.1f} at the end (other work slows the solver)")
     return 1 if failures else 0
 
 
