@@ -155,3 +155,33 @@ def test_a_nul_byte_in_any_value_of_a_field_is_a_clear_400(client):
     )
     assert response.status_code == 400
     assert "NUL character" in response.get_data(as_text=True)
+
+
+JUNK_QUERY = {
+    "page": ["0", "-3", "abc", "99999999999999999999"],
+    "q": ["x" * 10_000, "' OR 1=1 --", "%", "\\"],
+    "status": ["bogus"],
+    "type": ["abc", str(FORGED_ID)],
+    "country": ["ZZ", "x" * 300],
+    "topic": ["abc", str(FORGED_ID)],
+    "sort": ["bogus"],
+    "next": ["//evil.example", "javascript:alert(1)"],
+}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member@example.org", "organiser@example.org"])
+def test_no_page_answers_500_to_junk_query_strings(app, client, world, who):
+    if who != "anonymous":
+        login(client, who, PASSWORD)
+    failures = []
+    get_rules = [rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or set())]
+    for rule in sorted(get_rules, key=lambda rule: rule.rule):
+        if rule.endpoint in {"static", "bootstrap.static"}:
+            continue
+        for url in _urls(rule, world):
+            for name, values in JUNK_QUERY.items():
+                for value in values:
+                    response = client.get(url, query_string={name: value})
+                    if response.status_code >= 500:
+                        failures.append(f"{rule.endpoint} {url}?{name}={value[:20]} -> 500")
+    assert failures == []

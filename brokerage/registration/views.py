@@ -18,6 +18,7 @@ from brokerage.access import get_event_or_404, organiser_required
 from brokerage.auth.forms import ResendVerificationForm
 from brokerage.events.models import Event
 from brokerage.extensions import db
+from brokerage.pagination import requested_page
 from brokerage.registration import services
 from brokerage.registration.csv_export import participants_csv
 from brokerage.registration.forms import (
@@ -198,7 +199,7 @@ def manage_list(event: Event) -> str:
     statement = services.find_participants(event, form.to_filters())
     page = db.paginate(
         statement,
-        page=request.args.get("page", 1, type=int),
+        page=requested_page(),
         per_page=PER_PAGE,
         max_per_page=PER_PAGE,
         error_out=False,
