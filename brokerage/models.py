@@ -11,6 +11,7 @@ from brokerage.events.models import (
     Table,
     Topic,
 )
+from brokerage.meetings.models import MeetingRequest, RequestPriority, RequestStatus
 from brokerage.registration.models import (
     Opportunity,
     OpportunityKind,
@@ -24,6 +25,7 @@ __all__ = [
     "Event",
     "EventRole",
     "EventRoleKind",
+    "MeetingRequest",
     "MeetingSession",
     "Opportunity",
     "OpportunityKind",
@@ -32,6 +34,8 @@ __all__ = [
     "Participant",
     "ParticipantStatus",
     "ParticipantType",
+    "RequestPriority",
+    "RequestStatus",
     "Slot",
     "Table",
     "Topic",

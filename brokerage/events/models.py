@@ -45,6 +45,9 @@ class Event(db.Model):
     max_meetings_per_participant: Mapped[int | None]
     requires_approval: Mapped[bool] = mapped_column(default=True)
     capacity: Mapped[int | None]
+    # Meeting requests: how many each participant may send, and how long one stays pending.
+    max_requests_per_participant: Mapped[int | None]
+    request_expiry_days: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

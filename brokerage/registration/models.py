@@ -85,6 +85,9 @@ class Participant(db.Model):
     job_title: Mapped[str] = mapped_column(String(150), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     marketplace_consent: Mapped[bool] = mapped_column(default=False)
+    # Participant settings: accept every incoming request, and only essential e-mails.
+    auto_accept_requests: Mapped[bool] = mapped_column(default=False)
+    essential_emails_only: Mapped[bool] = mapped_column(default=False)
     terms_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
