@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from brokerage.db_types import UTCDateTime, enum_column, utcnow
@@ -86,8 +86,9 @@ class Participant(db.Model):
     phone: Mapped[str] = mapped_column(String(40), default="")
     marketplace_consent: Mapped[bool] = mapped_column(default=False)
     # Participant settings: accept every incoming request, and only essential e-mails.
-    auto_accept_requests: Mapped[bool] = mapped_column(default=False)
-    essential_emails_only: Mapped[bool] = mapped_column(default=False)
+    # Server defaults too, so the columns can be added to a table that already has rows.
+    auto_accept_requests: Mapped[bool] = mapped_column(default=False, server_default=false())
+    essential_emails_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     terms_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -60,8 +60,8 @@ def upgrade():
         batch_op.add_column(sa.Column('request_expiry_days', sa.Integer(), nullable=True))
 
     with op.batch_alter_table('participants', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('auto_accept_requests', sa.Boolean(), nullable=False))
-        batch_op.add_column(sa.Column('essential_emails_only', sa.Boolean(), nullable=False))
+        batch_op.add_column(sa.Column('auto_accept_requests', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('essential_emails_only', sa.Boolean(), server_default=sa.false(), nullable=False))
 
     # ### end Alembic commands ###
 
