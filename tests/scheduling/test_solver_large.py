@@ -115,3 +115,10 @@ def test_hard_side_constraints_hold() -> None:
 def test_threshold() -> None:
     assert not is_large(generate(40, days=2, seed=1))
     assert is_large(generate(600, days=2, seed=1))
+
+
+def test_previous_schedule_is_mostly_kept(event: Problem, solution: LargeSolution) -> None:
+    again = _solve(event, workers=1, seed=8, previous=solution.slot_of)
+    kept = sum(1 for m, slot in again.slot_of.items() if solution.slot_of.get(m) == slot)
+    assert kept >= 0.9 * len(solution.slot_of)
+    assert again.scheduled_weight >= solution.scheduled_weight

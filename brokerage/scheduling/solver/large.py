@@ -73,7 +73,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from brokerage.scheduling.solver.problem import Problem, Progress, SolveOptions
@@ -95,7 +95,7 @@ KEMPE_BATCH = 1000
 REPAIR_STEPS_PER_PARTICIPANT = 3
 # Problems with at most this many (meeting, slot) pairs get one whole-problem weight solve.
 WHOLE_PROBLEM_PAIRS = LARGE_CANDIDATE_PAIRS
-WHOLE_PROBLEM_DETERMINISTIC_TIME = 1.0
+WHOLE_PROBLEM_DETERMINISTIC_TIME = 0.5
 # The weight phase ends after this many consecutive neighbourhoods without gain.
 WEIGHT_MAX_FAILURES = 30
 # Shares of the time budget: breaks alone until the first (unless they stall earlier), weight
@@ -154,7 +154,7 @@ def _bits(mask: int) -> list[int]:
 class _Instance:
     """The problem in integer indices and slot bitmasks (bit t = slot t)."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, previous: Mapping[str, str] | None = None) -> None:
         self.problem = problem
         slots = problem.slots
         self.n_slots = n = len(slots)
@@ -236,6 +236,10 @@ class _Instance:
                     self.preds[i].append(j)
                     self.succs[j].append(i)
         self.has_precedence = any(self.preds)
+        # Stability: the slot of each meeting in a previous schedule, or -1.
+        previous = previous or {}
+        self.previous = [slot_index.get(previous.get(mid, ""), -1) for mid in self.mids]
+        self.has_previous = any(t >= 0 for t in self.previous)
 
     def breaks_of_mask(self, busy: int) -> int:
         starts = busy & ~((busy << 1) & self.same_prev)
@@ -364,7 +368,11 @@ def _greedy(inst: _Instance, state: _State, should_stop: Callable[[], bool] | No
             candidates &= state.window(m)
         if not candidates:
             continue
-        t = _compact_slot(inst, state, m, candidates)
+        before = inst.previous[m]
+        if before >= 0 and candidates >> before & 1:
+            t = before  # stability: stay where the previous schedule had it
+        else:
+            t = _compact_slot(inst, state, m, candidates)
         state.place(m, t)
         if inst.uses_table[m] and state.tables_used[t] >= inst.tables[t]:
             free_tables &= ~(1 << t)
@@ -624,8 +632,15 @@ class _Neighbourhood:
         k_scale = (
             1 + sum(1 for _, c in break_terms if c > 0) + sum(1 for _, c in break_terms if c < 0)
         )
+        if weight_only and inst.has_previous:
+            # Stability third (after weight and the breaks left to the Kempe search).
+            keep = [(x[m][inst.previous[m]], 1) for m in x if inst.previous[m] in x[m]]
+            k_scale = 1 + len(keep)
+        else:
+            keep = []
         objective = [(var, w * k_scale) for var, w in weight_terms]
         objective.extend((var, -c) for var, c in break_terms)
+        objective.extend(keep)
         model.maximize(sum(c * v for v, c in objective))
         for m, row in x.items():
             for t, var in row.items():
@@ -642,6 +657,7 @@ class _Neighbourhood:
             c * value
             for (_, c), (_, value) in zip(break_terms, hint_vars_in_objective, strict=True)
         )
+        incumbent_value += sum(1 for m in x if state.slot_of[m] == inst.previous[m] >= 0)
 
         solver = cp_model.CpSolver()
         params = solver.parameters
@@ -654,6 +670,10 @@ class _Neighbourhood:
             return _SubResult(False, False, False)
         value = round(solver.objective_value)
         optimal = status == cp_model.OPTIMAL
+        if weight_only:
+            # Only strict weight gains are applied: breaks are not watched here.
+            value //= k_scale
+            incumbent_value //= k_scale
         if value < incumbent_value or (weight_only and value == incumbent_value):
             return _SubResult(False, False, optimal)
         new_slot = dict.fromkeys(freed, -1)
@@ -766,6 +786,16 @@ class _KempeSearch:
             change += new - old
         return change
 
+    def kept_change(self, chain: list[int], t1: int, t2: int) -> int:
+        """Change of the meetings kept in their previous slot if `chain` swaps."""
+        previous, slot_of = self.inst.previous, self.state.slot_of
+        change = 0
+        for x in chain:
+            if previous[x] >= 0:
+                target = t2 if slot_of[x] == t1 else t1
+                change += (target == previous[x]) - (slot_of[x] == previous[x])
+        return change
+
     def apply(self, chain: list[int], t1: int, t2: int) -> None:
         state = self.state
         moves = [(x, t2 if state.slot_of[x] == t1 else t1) for x in chain]
@@ -797,14 +827,15 @@ class _KempeSearch:
             change = self.delta(found, t1, t2)
             if change is None:
                 continue
-            key = (change, rng.random(), found, t2)
-            if best is None or key[:2] < best[:2]:
+            kept = self.kept_change(found, t1, t2) if inst.has_previous else 0
+            key = (change, -kept, rng.random(), found, t2)
+            if best is None or key[:3] < best[:3]:
                 best = key
         if best is None:
             return 0
-        change, _, found, t2 = best
-        # Sideways moves now and then let the search leave plateaus.
-        if change < 0 or (change == 0 and rng.random() < 0.3):
+        change, lost, _, found, t2 = best
+        # Sideways moves now and then let the search leave plateaus (never losing stability).
+        if change < 0 or (change == 0 and (lost < 0 or (lost == 0 and rng.random() < 0.3))):
             self.apply(found, t1, t2)
             return change
         return 0
@@ -932,7 +963,7 @@ def solve_large(problem: Problem, options: SolveOptions, deadline: float) -> Lar
     """Schedule a large event by greedy start plus LNS; see the module docstring."""
     started = time.monotonic()
     log: list[str] = []
-    inst = _Instance(problem)
+    inst = _Instance(problem, options.previous)
     state = _State(inst)
     reporter = _Reporter(inst, options, started)
     should_stop = options.should_stop
