@@ -11,6 +11,8 @@ from brokerage.extensions import db
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(demo)
+    app.cli.add_command(remind)
+    app.cli.add_command(expire)
 
 
 @click.command("create-admin")
@@ -46,3 +48,29 @@ def demo(seed: int) -> None:
     summary = load_demo(seed=seed)
     db.session.commit()
     click.echo(summary)
+
+
+@click.command("remind")
+def remind() -> None:
+    """Remind recipients of pending meeting requests (at most once a day per request).
+
+    Safe to run from cron every hour: a request reminded in the last 23 hours is skipped.
+    """
+    from brokerage.meetings.services import send_reminders
+
+    count = send_reminders()
+    db.session.commit()
+    click.echo(f"Sent {count} reminder{'' if count == 1 else 's'}.")
+
+
+@click.command("expire")
+def expire() -> None:
+    """Expire pending meeting requests past their event's expiry period or booking deadline.
+
+    Safe to run from cron every hour: a request expires, and its sender is told, only once.
+    """
+    from brokerage.meetings.services import expire_requests
+
+    count = expire_requests()
+    db.session.commit()
+    click.echo(f"Expired {count} meeting request{'' if count == 1 else 's'}.")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import inspect, select
+from sqlalchemy import insert, inspect, select
 from werkzeug.security import generate_password_hash
 
 from brokerage import mail
@@ -27,6 +27,7 @@ from brokerage.events import services as events
 from brokerage.events.defaults import DEFAULT_PARTICIPANT_TYPES, DEFAULT_TOPICS
 from brokerage.events.models import Event, Table
 from brokerage.extensions import db
+from brokerage.meetings.models import MeetingRequest, RequestPriority, RequestStatus
 from brokerage.registration import services as registration
 from brokerage.registration.models import (
     OpportunityKind,
@@ -888,6 +889,7 @@ def load_demo(seed: int = 2026) -> str:
         tables = events.generate_tables(event, TABLE_COUNT)
         participants = _add_participants(event, organiser, rng)
         _assign_booths(tables, participants, rng)
+        _add_meeting_requests(event, participants, rng)
         # Those e-mails are dropped: demo addresses must never get any.
         mail.discard_queued_mail()
         db.session.flush()
@@ -1173,6 +1175,111 @@ def _assign_booths(
     ):
         events.rename_table(table, f"Booth {number}")
         events.set_booth(table, owner)
+
+
+# --- Meeting requests ----------------------------------------------------------------------
+
+# How the answered and unanswered requests split; the rest of the shares are pending.
+REQUEST_STATUS_SHARES: tuple[tuple[RequestStatus, float], ...] = (
+    (RequestStatus.ACCEPTED, 0.55),
+    (RequestStatus.DECLINED, 0.12),
+    (RequestStatus.CANCELLED, 0.05),
+    (RequestStatus.EXPIRED, 0.05),
+    (RequestStatus.PENDING, 0.23),
+)
+POPULAR_COUNT = 5  # participants everyone wants to meet (investors, big groups, ...)
+POPULARITY = 12.0  # how much more often they are asked than the others
+REQUEST_EXPIRY_DAYS = 10
+MAX_REQUESTS = 25
+REQUEST_MESSAGES = (
+    "Hello {first}, your “{title}” fits what we are looking for. Could we meet for 20 minutes?",
+    "Dear {first}, we read about “{title}” and would like to explore a collaboration.",
+    "Hi {first}, we are preparing a project in this field and think {organisation} could be a "
+    "strong partner. Shall we meet?",
+    "Hello {first}, we have a similar background and would be glad to compare notes on “{title}”.",
+    "",
+)
+DECLINE_REASONS = (
+    "Thank you, but this is outside our focus for this year.",
+    "Our agenda is full; let us stay in touch by e-mail.",
+    "",
+)
+
+
+def _add_meeting_requests(
+    event: Event, participants: list[Participant], rng: random.Random
+) -> None:
+    """A realistic request graph: ~8 sent per participant, a few very popular people.
+
+    About 55% accepted (some of them mutual), and pending, declined, cancelled and expired
+    ones. Rows are inserted in one bulk statement with no e-mails: the statuses are set as the
+    services would have left them.
+    """
+    event.request_expiry_days = REQUEST_EXPIRY_DAYS
+    event.max_requests_per_participant = MAX_REQUESTS
+    now = utcnow()
+    count = len(participants)
+    weights = [1.0] * count
+    for index in rng.sample(range(count), POPULAR_COUNT):
+        weights[index] = POPULARITY
+    pairs: set[tuple[int, int]] = set()
+    rows = []
+    for sender_index, sender in enumerate(participants):
+        for _ in range(rng.randint(3, 13)):  # 8 on average
+            recipient_index = rng.choices(range(count), weights)[0]
+            pair = tuple(sorted((sender_index, recipient_index)))
+            if recipient_index == sender_index or pair in pairs:
+                continue  # a few fall out, which keeps the average near 8
+            pairs.add(pair)  # type: ignore[arg-type]
+            recipient = participants[recipient_index]
+            rows.append(_request_row(event, sender, recipient, rng, now))
+    db.session.execute(insert(MeetingRequest), rows)
+
+
+def _request_row(
+    event: Event, sender: Participant, recipient: Participant, rng: random.Random, now: datetime
+) -> dict:
+    roll = rng.random()
+    status = RequestStatus.PENDING
+    for candidate, share in REQUEST_STATUS_SHARES:
+        if roll < share:
+            status = candidate
+            break
+        roll -= share
+    if status is RequestStatus.PENDING:
+        created_at = now - timedelta(hours=rng.randint(1, 24 * (REQUEST_EXPIRY_DAYS - 3)))
+    elif status is RequestStatus.EXPIRED:
+        created_at = now - timedelta(days=rng.randint(REQUEST_EXPIRY_DAYS + 1, 20))
+    else:
+        created_at = now - timedelta(hours=rng.randint(24, 24 * 20))
+    responded_at = None
+    if status is RequestStatus.EXPIRED:
+        responded_at = created_at + timedelta(days=REQUEST_EXPIRY_DAYS)
+    elif status is not RequestStatus.PENDING:
+        responded_at = min(now, created_at + timedelta(hours=rng.randint(1, 72)))
+    title = recipient.opportunities[0].title if recipient.opportunities else "your work"
+    message = rng.choice(REQUEST_MESSAGES).format(
+        first=recipient.first_name, title=title, organisation=recipient.organisation.name
+    )
+    low, high = sorted((sender.id, recipient.id))
+    return {
+        "event_id": event.id,
+        "sender_id": sender.id,
+        "recipient_id": recipient.id,
+        "pair_low_id": low,
+        "pair_high_id": high,
+        "status": status,
+        "priority": RequestPriority.MUST_MEET if rng.random() < 0.15 else RequestPriority.NORMAL,
+        "message": message,
+        "mutual": status is RequestStatus.ACCEPTED and rng.random() < 0.15,
+        "response_reason": rng.choice(DECLINE_REASONS) if status is RequestStatus.DECLINED else "",
+        "created_at": created_at,
+        "updated_at": responded_at or created_at,
+        "responded_at": responded_at,
+        "reminded_at": None,
+        "created_by_organiser_id": None,
+        "cancelled_by_id": sender.id if status is RequestStatus.CANCELLED else None,
+    }
 
 
 def _slugify(name: str) -> str:

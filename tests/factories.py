@@ -12,6 +12,8 @@ from brokerage.auth.models import User
 from brokerage.db_types import utcnow
 from brokerage.events.models import Event, EventRole, EventRoleKind, ParticipantType, Topic
 from brokerage.extensions import db
+from brokerage.meetings.models import MeetingRequest
+from brokerage.meetings.models import RequestStatus as MeetingRequestStatus
 from brokerage.registration.models import (
     Opportunity,
     OpportunityKind,
@@ -128,3 +130,26 @@ def make_opportunity(
 
 def aware(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def make_meeting_request(
+    sender: Participant,
+    recipient: Participant,
+    *,
+    status: MeetingRequestStatus | None = None,
+    **fields,
+) -> MeetingRequest:
+    """A request between two participants of one event, pending unless told otherwise."""
+    low, high = sorted((sender.id, recipient.id))
+    request = MeetingRequest(
+        event_id=sender.event_id,
+        sender_id=sender.id,
+        recipient_id=recipient.id,
+        pair_low_id=low,
+        pair_high_id=high,
+        status=status or MeetingRequestStatus.PENDING,
+        **fields,
+    )
+    db.session.add(request)
+    db.session.flush()
+    return request

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import partial
 
 import pytest
@@ -26,6 +27,8 @@ from brokerage.demo import (
 from brokerage.events.models import Event
 from brokerage.extensions import db
 from brokerage.mail import outbox
+from brokerage.meetings import services as meetings
+from brokerage.meetings.models import MeetingRequest, RequestPriority, RequestStatus
 from brokerage.registration.models import Opportunity, Participant, ParticipantStatus
 from config import TestConfig
 from tests.conftest import BrowserClient, login
@@ -160,3 +163,38 @@ def _row_counts() -> dict[str, int]:
         table.name: db.session.scalar(select(func.count()).select_from(table))
         for table in db.metadata.sorted_tables
     }
+
+
+def test_demo_request_graph(app, demo, mail_outbox):
+    """About 8 requests sent per participant, a few very popular people, ~55% accepted."""
+    assert mail_outbox == []
+    with app.app_context():
+        event = _event()
+        requests = db.session.scalars(
+            select(MeetingRequest).where(MeetingRequest.event_id == event.id)
+        ).all()
+        participant_count = 120
+        assert 6 * participant_count <= len(requests) <= 10 * participant_count
+        statuses = Counter(request.status for request in requests)
+        share = {status: statuses[status] / len(requests) for status in RequestStatus}
+        assert 0.48 <= share[RequestStatus.ACCEPTED] <= 0.62
+        assert share[RequestStatus.PENDING] >= 0.1
+        assert share[RequestStatus.DECLINED] >= 0.05
+        mutual = [r for r in requests if r.mutual]
+        assert mutual
+        assert all(r.status is RequestStatus.ACCEPTED for r in mutual)
+        assert (
+            0.05
+            <= sum(r.priority is RequestPriority.MUST_MEET for r in requests) / len(requests)
+            <= 0.3
+        )
+        pairs = [(r.pair_low_id, r.pair_high_id) for r in requests]
+        assert len(pairs) == len(set(pairs))
+        received = Counter(request.recipient_id for request in requests)
+        top = received.most_common(5)
+        median = sorted(received.values())[len(received) // 2]
+        assert all(count >= 3 * median for _, count in top)  # a few very popular people
+        # Pending ones are recent enough not to expire at the first cron run.
+        assert event.request_expiry_days is not None
+        assert meetings.expire_requests() == 0
+        db.session.rollback()

@@ -136,6 +136,16 @@ class EventSettingsForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=1000)],
         description="Leave empty for no limit.",
     )
+    max_requests_per_participant = IntegerField(
+        "Maximum meeting requests per participant",
+        validators=[Optional(), NumberRange(min=1, max=1000)],
+        description="Outgoing requests that are pending or accepted. Leave empty for no limit.",
+    )
+    request_expiry_days = IntegerField(
+        "Pending requests expire after (days)",
+        validators=[Optional(), NumberRange(min=1, max=365)],
+        description="The sender is told. Leave empty to keep requests open until the deadline.",
+    )
     requires_approval = BooleanField("Registrations need the organisers' approval")
     capacity = IntegerField(
         "Capacity (participants)",

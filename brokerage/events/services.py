@@ -85,6 +85,8 @@ _PLAIN_FIELDS = (
     "meeting_minutes",
     "changeover_minutes",
     "max_meetings_per_participant",
+    "max_requests_per_participant",
+    "request_expiry_days",
     "requires_approval",
     "capacity",
 )
@@ -269,7 +271,12 @@ def _apply_changes(event: Event, changes: dict[str, Any], *, is_new: bool) -> No
         raise EventSetupError("A meeting lasts at least one minute.", "meeting_minutes")
     if values["changeover_minutes"] is None or values["changeover_minutes"] < 0:
         raise EventSetupError("The changeover cannot be negative.", "changeover_minutes")
-    for name in ("max_meetings_per_participant", "capacity"):
+    for name in (
+        "max_meetings_per_participant",
+        "max_requests_per_participant",
+        "request_expiry_days",
+        "capacity",
+    ):
         if values[name] is not None and values[name] <= 0:
             raise EventSetupError("Leave this empty or enter a positive number.", name)
     for name in _DATETIME_FIELDS:

@@ -203,6 +203,8 @@ def manage_settings(event: Event) -> Page:
                 meeting_minutes=form.meeting_minutes.data,
                 changeover_minutes=form.changeover_minutes.data,
                 max_meetings_per_participant=form.max_meetings_per_participant.data,
+                max_requests_per_participant=form.max_requests_per_participant.data,
+                request_expiry_days=form.request_expiry_days.data,
                 requires_approval=form.requires_approval.data,
                 capacity=form.capacity.data,
             )

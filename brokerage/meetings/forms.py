@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from brokerage.meetings.models import RequestPriority, RequestStatus
@@ -31,7 +32,9 @@ def _strip(value: Any) -> Any:
 def _priority_field() -> RadioField:
     return RadioField(
         "Priority",
-        choices=[(priority.value, label) for priority, label in PRIORITY_LABELS.items()],
+        choices=[
+            SelectChoice(priority.value, label) for priority, label in PRIORITY_LABELS.items()
+        ],
         default=RequestPriority.NORMAL.value,
         validators=[DataRequired(message="Choose a priority.")],
         description="“Must meet” tells the scheduler to place this meeting first.",
@@ -89,7 +92,9 @@ class OnBehalfForm(FlaskForm):
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(0, "Choose a participant…"), *people]
+        choices = [SelectChoice(0, "Choose a participant…")] + [
+            SelectChoice(i, n) for i, n in people
+        ]
         self.first.choices = choices
         self.second.choices = choices
 
@@ -113,24 +118,32 @@ class RequestFilterForm(FlaskForm):
     )
     status = SelectField(
         "Status",
-        choices=[("", "Any status")] + [(s.value, label) for s, label in STATUS_LABELS.items()],
+        choices=[SelectChoice("", "Any status")]
+        + [SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()],
         validators=[Optional()],
     )
     priority = SelectField(
         "Priority",
-        choices=[("", "Any priority")] + [(p.value, label) for p, label in PRIORITY_LABELS.items()],
+        choices=[SelectChoice("", "Any priority")]
+        + [SelectChoice(p.value, label) for p, label in PRIORITY_LABELS.items()],
         validators=[Optional()],
     )
     mutual = SelectField(
         "Mutual",
-        choices=[("", "Mutual or not"), ("yes", "Mutual only"), ("no", "Not mutual")],
+        choices=[
+            SelectChoice("", "Mutual or not"),
+            SelectChoice("yes", "Mutual only"),
+            SelectChoice("no", "Not mutual"),
+        ],
         validators=[Optional()],
     )
     participant = SelectField("Participant", validators=[Optional()])
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.participant.choices = [("", "Anyone")] + [(str(i), name) for i, name in people]
+        self.participant.choices = [SelectChoice("", "Anyone")] + [
+            SelectChoice(str(i), name) for i, name in people
+        ]
 
     def to_filters(self) -> RequestFilters:
         """The valid filters; an invalid one (shown as a field error) is left out."""

@@ -255,9 +255,16 @@ def check_within_limit(sender: Participant) -> None:
 
 
 def _lock(participant: Participant) -> None:
-    """Serialise one participant's sends (SELECT ... FOR UPDATE; SQLite has one writer)."""
+    """Serialise one participant's sends, so two tabs cannot both take the last place.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: the other side's INSERT takes a KEY SHARE lock on this
+    row for its foreign key, and FOR UPDATE would deadlock two people requesting each other.
+    SQLite has one writer at a time anyway.
+    """
     db.session.execute(
-        select(Participant.id).where(Participant.id == participant.id).with_for_update()
+        select(Participant.id)
+        .where(Participant.id == participant.id)
+        .with_for_update(key_share=True)
     )
 
 
@@ -679,7 +686,6 @@ def send_reminders(*, now: datetime | None = None) -> int:
                 "request_reminder",
                 essential=False,
                 requests=requests,
-                event=recipient.event,
                 subject=f"{len(requests)} meeting request{'s' if len(requests) != 1 else ''} "
                 "waiting for your answer",
             )
