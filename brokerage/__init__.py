@@ -50,12 +50,14 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from brokerage.auth.views import bp as auth_bp
     from brokerage.events.views import bp as events_bp
     from brokerage.meetings.views import bp as meetings_bp
+    from brokerage.marketplace.views import bp as marketplace_bp
     from brokerage.registration.views import bp as registration_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(marketplace_bp)
 
     templating.init_app(app)
     errors.init_app(app)

@@ -27,6 +27,7 @@ from brokerage.events import services as events
 from brokerage.events.defaults import DEFAULT_PARTICIPANT_TYPES, DEFAULT_TOPICS
 from brokerage.events.models import Event, Table
 from brokerage.extensions import db
+from brokerage.marketplace.search import reindex_event
 from brokerage.meetings.models import MeetingRequest, RequestPriority, RequestStatus
 from brokerage.registration import services as registration
 from brokerage.registration.models import (
@@ -890,6 +891,7 @@ def load_demo(seed: int = 2026) -> str:
         participants = _add_participants(event, organiser, rng)
         _assign_booths(tables, participants, rng)
         _add_meeting_requests(event, participants, rng)
+        reindex_event(event)  # one bulk rewrite of the marketplace search rows
         # Those e-mails are dropped: demo addresses must never get any.
         mail.discard_queued_mail()
         db.session.flush()

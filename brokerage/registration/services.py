@@ -41,6 +41,7 @@ from brokerage.db_types import utcnow
 from brokerage.events.models import Event, ParticipantType, Topic
 from brokerage.extensions import db
 from brokerage.mail import queue_mail
+from brokerage.marketplace.search import reindex_participant
 from brokerage.registration.models import (
     Opportunity,
     OpportunityKind,
@@ -290,6 +291,7 @@ def register(
         participant.decided_by = None
         _apply(participant, data, references)
     db.session.flush()
+    reindex_participant(participant)
     queue_mail(
         user.email,
         f"Your registration for {event.title}",
@@ -322,6 +324,7 @@ def update_registration(
     with db.session.no_autoflush:
         _apply(participant, data, references)
     db.session.flush()
+    reindex_participant(participant)
     return participant
 
 
@@ -336,6 +339,7 @@ def cancel_registration(
         raise RegistrationError("The event is over; the registration can no longer be cancelled.")
     participant.status = ParticipantStatus.CANCELLED
     db.session.flush()
+    reindex_participant(participant)
     return participant
 
 
@@ -356,6 +360,7 @@ def decide(participant: Participant, approve: bool, acting_user: User) -> Partic
     participant.decided_at = utcnow()
     participant.decided_by = acting_user
     db.session.flush()
+    reindex_participant(participant)
     event = participant.event
     template = "registration_approved" if approve else "registration_rejected"
     subject = (
