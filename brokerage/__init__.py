@@ -48,6 +48,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
     from brokerage import models  # noqa: F401 - registers every model on the metadata
     from brokerage.auth.views import bp as auth_bp
+    from brokerage.availability.views import bp as availability_bp
     from brokerage.events.views import bp as events_bp
     from brokerage.meetings.views import bp as meetings_bp
     from brokerage.marketplace.views import bp as marketplace_bp
@@ -58,6 +59,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.register_blueprint(registration_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(marketplace_bp)
+    app.register_blueprint(availability_bp)
 
     templating.init_app(app)
     errors.init_app(app)

@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and create_all() see the whole schema."""
 
 from brokerage.auth.models import User
+from brokerage.availability.models import SessionAbsence, SlotBlock
 from brokerage.events.models import (
     Event,
     EventRole,
@@ -36,7 +37,9 @@ __all__ = [
     "ParticipantType",
     "RequestPriority",
     "RequestStatus",
+    "SessionAbsence",
     "Slot",
+    "SlotBlock",
     "Table",
     "Topic",
     "User",

@@ -1,0 +1,1 @@
+"""Availability: which sessions each participant attends and which single slots they block."""
