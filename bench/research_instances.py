@@ -116,6 +116,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--log", action="store_true", help="print the CP-SAT search log")
+    parser.add_argument("--verbose", action="store_true", help="print the phases of each solve")
     arguments = parser.parse_args()
 
     names = arguments.names or sorted(PUBLISHED)
@@ -151,6 +152,9 @@ def main() -> int:
             f"| {wall:.1f} | {optimum} | {maxsat} |",
             flush=True,
         )
+        if arguments.verbose:
+            for line in result.log:
+                print(f"    {line}", file=sys.stderr)
         for line in violations[:5]:
             print(f"    violation: {line}", file=sys.stderr)
     print(f"\nproven optimal: {proven}/{len(names)}; optimum value reached: {matched}/{len(names)}")
