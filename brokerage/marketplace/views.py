@@ -17,6 +17,8 @@ from brokerage.marketplace import services
 from brokerage.marketplace.forms import QUERY_FIELDS, SORT_LABELS, MarketplaceSearchForm
 from brokerage.marketplace.search import search_participants
 from brokerage.marketplace.suggestions import suggest_for
+from brokerage.meetings.models import RequestStatus
+from brokerage.meetings.services import request_status_between
 from brokerage.pagination import requested_page
 from brokerage.registration.forms import KIND_LABELS
 from brokerage.registration.models import OpportunityKind, Participant
@@ -42,6 +44,15 @@ def meeting_request_url(event: Event, participant: Participant) -> str:
 def opportunity_kind_label(kind: OpportunityKind) -> str:
     # A global (not a context variable) so imported macros see it too.
     return KIND_LABELS[kind]
+
+
+def _statuses(
+    event: Event, viewer: Participant | None, participants: list[Participant]
+) -> dict[int, RequestStatus]:
+    """The viewer's request status with each shown participant (one query)."""
+    if viewer is None:
+        return {}
+    return request_status_between(event, [participant.id for participant in participants], viewer)
 
 
 def _event_and_viewer(slug: str) -> tuple[Event, Participant | None]:
@@ -74,6 +85,7 @@ def index(slug: str) -> str:
         viewer=viewer,
         form=form,
         results=results,
+        statuses=_statuses(event, viewer, results.items),
         query_args=query_args,
         sort_labels=SORT_LABELS,
     )
@@ -85,7 +97,11 @@ def suggestions(slug: str) -> str:
     event, viewer = _event_and_viewer(slug)
     found = suggest_for(event, viewer) if viewer is not None else []
     return render_template(
-        "marketplace/suggestions.html", event=event, viewer=viewer, suggestions=found
+        "marketplace/suggestions.html",
+        event=event,
+        viewer=viewer,
+        suggestions=found,
+        statuses=_statuses(event, viewer, [item.participant for item in found]),
     )
 
 
@@ -97,7 +113,11 @@ def profile(slug: str, participant_id: int) -> str:
     if participant is None:
         abort(404, "This participant is not listed in the marketplace of this event.")
     return render_template(
-        "marketplace/profile.html", event=event, viewer=viewer, participant=participant
+        "marketplace/profile.html",
+        event=event,
+        viewer=viewer,
+        participant=participant,
+        status=_statuses(event, viewer, [participant]).get(participant.id),
     )
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from brokerage.extensions import db
+from brokerage.meetings.models import RequestStatus
 from brokerage.registration.models import OpportunityKind as Kind
-from brokerage.registration.models import ParticipantStatus
+from brokerage.registration.models import Participant, ParticipantStatus
 from tests.conftest import login
 from tests.factories import PASSWORD, make_event, make_participant, make_user
-from tests.marketplace.helpers import index, listed
+from tests.marketplace.helpers import index, listed, make_request
 
 PAGES = ("", "/suggestions")
 
@@ -163,3 +165,30 @@ def test_the_event_navigation_links_the_marketplace_for_those_who_may_browse(cli
     client.post("/account/logout", data={"csrf_token": client.csrf_token("/events/")})
     login(client, "stranger@example.org", PASSWORD)
     assert link not in client.get(f"/events/{market['slug']}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("status", "button"),
+    [
+        (RequestStatus.PENDING, False),
+        (RequestStatus.ACCEPTED, False),
+        (RequestStatus.DECLINED, False),
+        (RequestStatus.CANCELLED, True),
+    ],
+)
+def test_an_existing_request_shows_its_status_instead_of_the_button(
+    app, client, market, status, button
+):
+    with app.app_context():
+        viewer = db.session.get(Participant, market["viewer"])
+        shown = db.session.get(Participant, market["shown"])
+        make_request(shown, viewer, status=status)
+        db.session.commit()
+    login(client, "viewer@example.org", PASSWORD)
+    profile = client.get(f"/events/{market['slug']}/marketplace/{market['shown']}")
+    html = profile.get_data(as_text=True)
+    assert f">{status.value.capitalize()}</span>" in html
+    assert "Your meeting request:" in html
+    assert ("Request a meeting" in html) is button
+    card = client.get(f"/events/{market['slug']}/marketplace").get_data(as_text=True)
+    assert "Your meeting request:" in card
