@@ -20,6 +20,7 @@ from tests.factories import (
     PASSWORD,
     commit,
     make_event,
+    make_meeting_request,
     make_opportunity,
     make_participant,
     make_user,
@@ -54,6 +55,8 @@ def world(app: Flask) -> dict:
             tables = events.generate_tables(event, 3)
             participant = make_participant(event, member if key == "own" else None)
             make_opportunity(participant)
+            # A pending request to them, so request actions are crawled with a real id.
+            meeting_request = make_meeting_request(make_participant(event), participant)
             ids[key] = {
                 "slug": event.slug,
                 "session_id": session.id,
@@ -61,6 +64,7 @@ def world(app: Flask) -> dict:
                 "topic_id": event.topics[0].id,
                 "type_id": event.participant_types[-1].id,
                 "participant_id": participant.id,
+                "request_id": meeting_request.id,
                 "user_id": organiser.id if owner else admin.id,
                 "start": str(start + timedelta(days=0)),
             }
