@@ -388,13 +388,17 @@ def weight_upper_bound(inst: _Instance) -> float | None:
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover
         return None
-    fixed_weight = 0
     y = {}
     for m in range(len(inst.mids)):
         if inst.allowed[m]:
             y[m] = solver.NumVar(0.0, 1.0, "")
     for p, meetings in enumerate(inst.meetings_of):
-        limit = min(inst.cap[p], _popcount(inst.avail[p]))
+        # A lock may sit outside the participant's availability: count its slot too.
+        usable = inst.avail[p]
+        for m in meetings:
+            if inst.fixed[m] >= 0:
+                usable |= 1 << inst.fixed[m]
+        limit = min(inst.cap[p], _popcount(usable))
         row = [y[m] for m in meetings if m in y]
         if len(row) > limit:
             solver.Add(solver.Sum(row) <= limit)
@@ -405,7 +409,7 @@ def weight_upper_bound(inst: _Instance) -> float | None:
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     # GLOP works in floating point; a small margin keeps the bound safe.
-    return solver.Objective().Value() * (1 + 1e-9) + 1e-6 + fixed_weight
+    return solver.Objective().Value() * (1 + 1e-7) + 1e-6
 
 
 # Seconds between two should_stop() polls during a sub-solve.
@@ -1106,6 +1110,10 @@ def solve_large(problem: Problem, options: SolveOptions, deadline: float) -> Lar
         inst.mids[m] for m in range(len(inst.mids)) if inst.mandatory[m] and state.slot_of[m] < 0
     )
     optimal = bound is not None and state.weight >= int(bound + 1e-6) and breaks_total == 0
+    if inst.has_previous:  # stability is the third objective
+        optimal = optimal and all(
+            state.slot_of[m] == t for m, t in enumerate(inst.previous) if t >= 0
+        )
     fairness_met = True
     if problem.fairness_max_break_spread is not None and inst.pids:
         spread = [state.breaks(p) for p in range(len(inst.pids))]
