@@ -50,8 +50,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from brokerage.auth.views import bp as auth_bp
     from brokerage.availability.views import bp as availability_bp
     from brokerage.events.views import bp as events_bp
-    from brokerage.meetings.views import bp as meetings_bp
     from brokerage.marketplace.views import bp as marketplace_bp
+    from brokerage.meetings.views import bp as meetings_bp
     from brokerage.registration.views import bp as registration_bp
 
     app.register_blueprint(auth_bp)

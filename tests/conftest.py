@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, make_url, text
 from brokerage import create_app
 from brokerage.extensions import db
 from brokerage.mail import Mail, outbox
+from brokerage.marketplace.search import SEARCH_TABLE
 from config import TestConfig
 
 CSRF_PATTERN = re.compile(
@@ -79,6 +80,8 @@ def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
             else:
                 for table in tables:
                     connection.execute(table.delete())
+                # The search index is not a model, and SQLite has no cascade to empty it.
+                connection.execute(text(f"DELETE FROM {SEARCH_TABLE}"))  # noqa: S608 - a constant
     outbox(app).clear()
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from brokerage import create_app
 from brokerage.extensions import db
+from brokerage.marketplace.search import include_in_migrations
 from config import TestConfig, normalise_database_url
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -90,7 +91,9 @@ def _app_for(url: str) -> Flask:
 
 def _schema_differences() -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_in_migrations}
+        )
         return compare_metadata(context, db.metadata)
 
 

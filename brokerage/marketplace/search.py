@@ -110,6 +110,14 @@ def is_search_table(name: str) -> bool:
     )
 
 
+def include_in_migrations(
+    object_: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's include_object: the search index has its own DDL, so migrations skip it."""
+    table_name = name if type_ == "table" else getattr(getattr(object_, "table", None), "name", "")
+    return not is_search_table(table_name or "")
+
+
 def _create_search_table(target: object, connection: Connection, **kw: object) -> None:
     for statement in search_table_ddl(connection.dialect.name):
         connection.execute(DDL(statement))
