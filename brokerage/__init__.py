@@ -19,7 +19,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
     from flask import Flask
 
-    from brokerage import cli, errors, templating
+    from brokerage import cli, errors, sqlite, templating  # noqa: F401 - sqlite: settings
     from brokerage.extensions import bootstrap, csrf, db, login_manager, migrate
     from brokerage.mail import init_mail
     from config import config_from_environment
