@@ -119,11 +119,3 @@ def profile(slug: str, participant_id: int) -> str:
         participant=participant,
         status=_statuses(event, viewer, [participant]).get(participant.id),
     )
-
-
-@bp.app_template_filter("flag")
-def flag(code: str | None) -> str:
-    """The flag emoji of an ISO 3166-1 alpha-2 code (shown beside the name, never alone)."""
-    if not code or len(code) != 2 or not code.isascii() or not code.isalpha():
-        return ""
-    return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in code.upper())
