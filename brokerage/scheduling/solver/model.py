@@ -3,18 +3,27 @@
 Only `solve()` imports this module, lazily, so ortools is imported at the top here.
 
 Variables
-    x[m, t]   meeting m takes place in slot t (only for the slots m may use at all)
-    y[p, t]   participant p is busy in slot t; y[p, t] = sum of x over p's meetings, which
-              also enforces "at most one meeting per participant and slot"
+    x[m, t]      meeting m takes place in slot t (only for the slots m may use at all)
+    y[p, t]      participant p is busy in slot t; y[p, t] = sum of x over p's meetings,
+                 which also enforces "at most one meeting per participant and slot"
     start[p, t]  a block of consecutive meetings of p starts at t (y[p, t] and not y[p, t-1])
-Breaks of p in a session = blocks of p in it - (1 if p meets in it at all). Counting block
-starts is much tighter than counting idle runs directly, and it is exact, which matters for
-the fairness cap.
+    breaks[p]    blocks of p - (1 if p meets at all), per session, summed; an integer in
+                 [0, ...] so that a cap on the total propagates to every participant
+Breaks count block starts rather than idle runs: tighter, and exact, which the fairness cap
+needs. Redundant views that make the solver much stronger on tight instances:
+    - sum_t y[p, t] = meetings of p; sum_p y[p, t] = 2 x meetings in slot t
+    - hole links: "busy before and after t but idle at t" implies a break, and back
+    - gapless windows (participants whose meetings all take place in one session): one
+      literal per window of n_p consecutive slots; "no break" = one window chosen, with
+      y[p, t] >= sum of the windows covering t. Its linear relaxation proves the break lower
+      bounds that table capacity forces (see `_add_gapless_windows`).
 
 Phases (each hinted with the previous solution, all within one wall budget):
     weight     maximise the scheduled weight (skipped when every meeting is mandatory)
-    breaks     minimise total breaks with the weight held at its best value
+    breaks     minimise total breaks with the weight held: objective search, then probes
+               "total breaks <= lower bound" as feasibility problems, then search again
     stability  maximise meetings kept in their previous slot with breaks held
+Progress reports carry the current phase's objective bound as `best_bound`.
 """
 
 from __future__ import annotations
@@ -40,10 +49,10 @@ POLL_INTERVAL = 0.05
 # "breaks <= bound" of what is left then.
 FIRST_SEARCH_SHARE = 0.3
 PROBE_SHARE = 0.5
-
-
-class SolveStopped(Exception):
-    """The caller's should_stop() asked to stop."""
+# Share of the breaks phase (at most HEURISTIC_START_MAX seconds) for a local-search start
+# when no earlier phase gave one.
+HEURISTIC_START_SHARE = 0.1
+HEURISTIC_START_MAX = 5.0
 
 
 @dataclass(slots=True)
@@ -584,14 +593,22 @@ def _solution(solver: cp_model.CpSolver, built: BuiltModel, problem: Problem) ->
     return slot_of
 
 
-def _hint(built: BuiltModel, problem: Problem, slot_of: dict[str, str]) -> None:
+def _hint(
+    built: BuiltModel, problem: Problem, slot_of: dict[str, str], complete: bool = True
+) -> None:
+    """Hint a schedule. A `complete=False` hint (a heuristic start that left some required
+    meetings out) only hints the meetings it placed, and the solver fills in the rest."""
     built.model.ClearHints()
     slot_index = {s.id: t for t, s in enumerate(problem.slots)}
     chosen = {
         (i, slot_index[slot_of[m.id]]) for i, m in enumerate(problem.meetings) if m.id in slot_of
     }
+    placed = {i for i, _ in chosen}
     for key, var in built.x.items():
-        built.model.AddHint(var, key in chosen)
+        if complete or key[0] in placed:
+            built.model.AddHint(var, key in chosen)
+    if not complete:
+        return
     busy_at = set()
     participant_index = {p.id: k for k, p in enumerate(problem.participants)}
     for i, t in chosen:
@@ -677,7 +694,25 @@ def _breaks_phase(
     built.model.Minimize(built.breaks_total)
     if slot_of is not None:
         _hint(built, problem, slot_of)
-    total_budget = phase_deadline - phase_started
+    elif options.workers != 1:
+        # No earlier phase to start from (every meeting is mandatory): the large-event local
+        # search finds schedules with few breaks fast, a much better start than CP-SAT's own.
+        # Not with one worker: that is the reproducible mode, and this start is cut by time.
+        from brokerage.scheduling.solver import large
+
+        budget = phase_deadline - phase_started
+        seconds = min(HEURISTIC_START_MAX, budget * HEURISTIC_START_SHARE)
+        try:
+            start = large.solve_large(problem, options, time.monotonic() + seconds)
+        except Exception as error:  # only a hint: a failing heuristic must not fail the solve
+            log.append(f"breaks: heuristic start failed ({error!r}), none used")
+        else:
+            log.append(
+                f"breaks: heuristic start with {start.breaks_total} breaks, "
+                f"{len(start.unscheduled_mandatory)} required meetings left out"
+            )
+            if start.slot_of and not start.stopped:
+                _hint(built, problem, start.slot_of, complete=not start.unscheduled_mandatory)
     first = _solve_step(
         built,
         built.model,
@@ -686,7 +721,7 @@ def _breaks_phase(
         gate,
         started,
         "breaks",
-        total_budget * FIRST_SEARCH_SHARE,
+        max(0.1, phase_deadline - time.monotonic()) * FIRST_SEARCH_SHARE,
     )
     log.extend(first.log)
     best, stopped = first.slot_of or slot_of, first.stopped
