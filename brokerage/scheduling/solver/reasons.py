@@ -37,7 +37,16 @@ def _required(meeting: Meeting) -> bool:
 def why_no_slot(problem: Problem, meeting: Meeting) -> str | None:
     """Why a meeting cannot take place in any slot at all, or None if some slot fits."""
     participants = {p.id: p for p in problem.participants}
-    slot_ids = [slot.id for slot in problem.slots]
+    return _why_no_slot(problem, meeting, participants, [slot.id for slot in problem.slots])
+
+
+def _why_no_slot(
+    problem: Problem,
+    meeting: Meeting,
+    participants: Mapping[str, Participant],
+    slot_ids: list[str],
+) -> str | None:
+    # The lookups come in ready-made: this runs once per unscheduled meeting.
     for person in (meeting.a, meeting.b):
         if person not in participants:
             return f"participant {person} is not registered for the event"
@@ -82,7 +91,12 @@ def contradictions(problem: Problem) -> list[str]:
     found: list[str] = []
     participants = {p.id: p for p in problem.participants}
     meetings = {m.id: m for m in problem.meetings}
-    slot_order = {slot.id: t for t, slot in enumerate(problem.slots)}
+    slot_ids = [slot.id for slot in problem.slots]
+    slot_order = {slot_id: t for t, slot_id in enumerate(slot_ids)}
+    successors: defaultdict[str, list[str]] = defaultdict(list)
+    for other in problem.meetings:
+        for before_id in other.after:
+            successors[before_id].append(other.id)
 
     for kind, ids in (
         ("slot", [s.id for s in problem.slots]),
@@ -196,7 +210,12 @@ def unscheduled_reasons(
     """meeting id -> why it is not in the schedule `slot_of` (meeting id -> slot id)."""
     participants = {p.id: p for p in problem.participants}
     meetings = {m.id: m for m in problem.meetings}
-    slot_order = {slot.id: t for t, slot in enumerate(problem.slots)}
+    slot_ids = [slot.id for slot in problem.slots]
+    slot_order = {slot_id: t for t, slot_id in enumerate(slot_ids)}
+    successors: defaultdict[str, list[str]] = defaultdict(list)
+    for other in problem.meetings:
+        for before_id in other.after:
+            successors[before_id].append(other.id)
     busy: set[tuple[str, str]] = set()
     meetings_of: Counter[str] = Counter()
     shared_used: Counter[str] = Counter()
@@ -212,7 +231,7 @@ def unscheduled_reasons(
     for meeting in problem.meetings:
         if meeting.id in slot_of:
             continue
-        reason = why_no_slot(problem, meeting)
+        reason = _why_no_slot(problem, meeting, participants, slot_ids)
         if reason is not None:
             reasons[meeting.id] = reason
             continue
@@ -259,11 +278,10 @@ def unscheduled_reasons(
                 if before_id in slot_of
                 and all(slot_order[slot_of[before_id]] >= slot_order[s] for s in with_table)
             ] + [
-                other.id
-                for other in problem.meetings
-                if meeting.id in other.after
-                and other.id in slot_of
-                and all(slot_order[slot_of[other.id]] <= slot_order[s] for s in with_table)
+                after_id
+                for after_id in successors[meeting.id]
+                if after_id in slot_of
+                and all(slot_order[slot_of[after_id]] <= slot_order[s] for s in with_table)
             ]
             if blocking_precedence:
                 reasons[meeting.id] = (
