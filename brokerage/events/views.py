@@ -6,6 +6,8 @@ on a refusal it rolls back, so nothing is half-saved, and shows the message at i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -50,6 +52,23 @@ def _refused(form: FlaskForm, error: services.EventSetupError) -> None:
         field.errors = [*field.errors, str(error)]
     else:
         flash(str(error), "error")
+
+
+def _delete(
+    event: Event, delete: Callable[[], None], done_message: str, back_endpoint: str
+) -> Response:
+    """The shared body of the delete views: confirm, delete, commit once, go back."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        delete()
+    except services.EventSetupError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(done_message, "success")
+    return redirect(url_for(back_endpoint, slug=event.slug))
 
 
 def _owned(model: type, event: Event, item_id: int):  # returns an instance of `model`
@@ -279,13 +298,12 @@ def edit_session(event: Event, session_id: int) -> Page:
 @organiser_required
 def delete_session(event: Event, session_id: int) -> Response:
     session: MeetingSession = _owned(MeetingSession, event, session_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    name = session.name
-    services.delete_session(session)
-    db.session.commit()
-    flash(f"Session “{name}” and its slots were deleted.", "success")
-    return redirect(url_for("events.manage_sessions", slug=event.slug))
+    return _delete(
+        event,
+        lambda: services.delete_session(session),
+        f"Session “{session.name}” and its slots were deleted.",
+        "events.manage_sessions",
+    )
 
 
 # --- tables and booths ------------------------------------------------------------------
@@ -362,13 +380,12 @@ def edit_table(event: Event, table_id: int) -> Page:
 @organiser_required
 def delete_table(event: Event, table_id: int) -> Response:
     table: Table = _owned(Table, event, table_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    label = table.label
-    services.delete_table(table)
-    db.session.commit()
-    flash(f"Table {label} deleted.", "success")
-    return redirect(url_for("events.manage_tables", slug=event.slug))
+    return _delete(
+        event,
+        lambda: services.delete_table(table),
+        f"Table {table.label} deleted.",
+        "events.manage_tables",
+    )
 
 
 # --- topics and participant types -------------------------------------------------------
@@ -445,18 +462,12 @@ def edit_topic(event: Event, topic_id: int) -> Page:
 @organiser_required
 def delete_topic(event: Event, topic_id: int) -> Response:
     topic: Topic = _owned(Topic, event, topic_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    name = topic.name
-    try:
-        services.delete_topic(topic)
-    except services.EventSetupError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(f"Topic “{name}” deleted.", "success")
-    return redirect(url_for("events.manage_topics", slug=event.slug))
+    return _delete(
+        event,
+        lambda: services.delete_topic(topic),
+        f"Topic “{topic.name}” deleted.",
+        "events.manage_topics",
+    )
 
 
 @bp.route("/events/<slug>/manage/types/<int:type_id>", methods=["GET", "POST"])
@@ -488,15 +499,9 @@ def edit_participant_type(event: Event, type_id: int) -> Page:
 @organiser_required
 def delete_participant_type(event: Event, type_id: int) -> Response:
     type_: ParticipantType = _owned(ParticipantType, event, type_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    name = type_.name
-    try:
-        services.delete_participant_type(type_)
-    except services.EventSetupError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(f"Participant type “{name}” deleted.", "success")
-    return redirect(url_for("events.manage_participant_types", slug=event.slug))
+    return _delete(
+        event,
+        lambda: services.delete_participant_type(type_),
+        f"Participant type “{type_.name}” deleted.",
+        "events.manage_participant_types",
+    )
