@@ -6,9 +6,9 @@ from datetime import time, timedelta
 
 from brokerage.events import services as events
 from brokerage.events.models import Event
-from brokerage.extensions import db
 from brokerage.meetings.models import MeetingRequest, RequestStatus
 from brokerage.registration.models import Participant
+from tests.factories import make_meeting_request
 
 
 def add_sessions(event: Event) -> None:
@@ -23,16 +23,5 @@ def meeting_request(
     recipient: Participant,
     status: RequestStatus = RequestStatus.ACCEPTED,
 ) -> MeetingRequest:
-    """A meeting request row made directly (the marketplace builds them in the app)."""
-    low, high = sorted((sender.id, recipient.id))
-    request = MeetingRequest(
-        event_id=sender.event_id,
-        sender_id=sender.id,
-        recipient_id=recipient.id,
-        pair_low_id=low,
-        pair_high_id=high,
-        status=status,
-    )
-    db.session.add(request)
-    db.session.flush()
-    return request
+    """An accepted request unless told otherwise: availability counts accepted meetings."""
+    return make_meeting_request(sender, recipient, status=status)

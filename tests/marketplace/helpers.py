@@ -5,7 +5,6 @@ from __future__ import annotations
 from brokerage.events.models import Event, Topic
 from brokerage.extensions import db
 from brokerage.marketplace.search import reindex_event
-from brokerage.meetings.models import MeetingRequest, RequestStatus
 from brokerage.registration.models import OpportunityKind, Participant
 from tests.factories import make_opportunity, make_participant
 
@@ -41,20 +40,3 @@ def index(event: Event) -> None:
     """Rows made by factories bypass the services: index the event as the demo loader does."""
     reindex_event(event)
     db.session.commit()
-
-
-def make_request(
-    sender: Participant, recipient: Participant, status: RequestStatus = RequestStatus.PENDING
-) -> MeetingRequest:
-    low, high = sorted((sender.id, recipient.id))
-    request = MeetingRequest(
-        event_id=sender.event_id,
-        sender_id=sender.id,
-        recipient_id=recipient.id,
-        pair_low_id=low,
-        pair_high_id=high,
-        status=status,
-    )
-    db.session.add(request)
-    db.session.flush()
-    return request

@@ -9,8 +9,8 @@ from brokerage.meetings.models import RequestStatus
 from brokerage.registration.models import OpportunityKind as Kind
 from brokerage.registration.models import Participant, ParticipantStatus
 from tests.conftest import login
-from tests.factories import PASSWORD, make_event, make_participant, make_user
-from tests.marketplace.helpers import index, listed, make_request
+from tests.factories import PASSWORD, make_event, make_meeting_request, make_participant, make_user
+from tests.marketplace.helpers import index, listed
 
 PAGES = ("", "/suggestions")
 
@@ -182,7 +182,7 @@ def test_an_existing_request_shows_its_status_instead_of_the_button(
     with app.app_context():
         viewer = db.session.get(Participant, market["viewer"])
         shown = db.session.get(Participant, market["shown"])
-        make_request(shown, viewer, status=status)
+        make_meeting_request(shown, viewer, status=status)
         db.session.commit()
     login(client, "viewer@example.org", PASSWORD)
     profile = client.get(f"/events/{market['slug']}/marketplace/{market['shown']}")

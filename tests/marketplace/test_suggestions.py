@@ -12,8 +12,8 @@ from brokerage.meetings.models import RequestStatus
 from brokerage.registration.models import OpportunityKind as Kind
 from brokerage.registration.models import Participant
 from tests.conftest import login
-from tests.factories import PASSWORD, make_event
-from tests.marketplace.helpers import index, listed, make_request
+from tests.factories import PASSWORD, make_event, make_meeting_request
+from tests.marketplace.helpers import index, listed
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_people_with_a_request_are_left_out(app, market, status, direction):
         viewer = db.session.get(Participant, market["viewer"])
         supplier = db.session.get(Participant, market["supplier"])
         pair = (viewer, supplier) if direction == "sent" else (supplier, viewer)
-        make_request(*pair, status=status)
+        make_meeting_request(*pair, status=status)
         db.session.commit()
         assert "Sue Supplier" not in suggestions(market)
         assert "Bob Buyer" in suggestions(market)
@@ -127,7 +127,7 @@ def test_a_cancelled_request_does_not_hide_anyone(app, market):
     with app.app_context():
         viewer = db.session.get(Participant, market["viewer"])
         supplier = db.session.get(Participant, market["supplier"])
-        make_request(viewer, supplier, status=RequestStatus.CANCELLED)
+        make_meeting_request(viewer, supplier, status=RequestStatus.CANCELLED)
         db.session.commit()
         assert "Sue Supplier" in suggestions(market)
 
