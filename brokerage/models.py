@@ -21,6 +21,15 @@ from brokerage.registration.models import (
     Participant,
     ParticipantStatus,
 )
+from brokerage.scheduling.models import (
+    MeetingState,
+    RunMode,
+    RunState,
+    ScheduleChange,
+    ScheduledMeeting,
+    ScheduleRun,
+    UnscheduledRequest,
+)
 
 __all__ = [
     "Event",
@@ -28,6 +37,7 @@ __all__ = [
     "EventRoleKind",
     "MeetingRequest",
     "MeetingSession",
+    "MeetingState",
     "Opportunity",
     "OpportunityKind",
     "Organisation",
@@ -37,10 +47,16 @@ __all__ = [
     "ParticipantType",
     "RequestPriority",
     "RequestStatus",
+    "RunMode",
+    "RunState",
+    "ScheduleChange",
+    "ScheduleRun",
+    "ScheduledMeeting",
     "SessionAbsence",
     "Slot",
     "SlotBlock",
     "Table",
     "Topic",
+    "UnscheduledRequest",
     "User",
 ]

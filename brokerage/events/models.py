@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from brokerage.db_types import UTCDateTime, enum_column, utcnow
@@ -48,6 +48,12 @@ class Event(db.Model):
     # Meeting requests: how many each participant may send, and how long one stays pending.
     max_requests_per_participant: Mapped[int | None]
     request_expiry_days: Mapped[int | None]
+    # The schedule participants see; None until an organiser publishes a run.
+    published_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schedule_runs.id", ondelete="SET NULL", use_alter=True)
+    )
+    # After publication: place a newly accepted request at once in the earliest free slot.
+    auto_place_late_requests: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
