@@ -30,3 +30,16 @@ def test_a_dangling_reference_is_refused(app_ctx):
     with pytest.raises(IntegrityError):
         db.session.execute(orphan, {"event_id": 424242})
     db.session.rollback()
+
+
+def test_an_event_has_at_most_one_active_schedule_run(app_ctx):
+    from brokerage.scheduling.models import RunState, ScheduleRun
+
+    event = make_event()
+    db.session.add(ScheduleRun(event=event, state=RunState.FINISHED))
+    db.session.add(ScheduleRun(event=event, state=RunState.RUNNING))
+    db.session.commit()
+    db.session.add(ScheduleRun(event=event, state=RunState.QUEUED))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from brokerage.db_types import UTCDateTime, enum_column, utcnow
@@ -44,7 +44,18 @@ class MeetingState(StrEnum):
 
 class ScheduleRun(db.Model):
     __tablename__ = "schedule_runs"
-    __table_args__ = (Index("ix_schedule_runs_event_state", "event_id", "state"),)
+    __table_args__ = (
+        Index("ix_schedule_runs_event_state", "event_id", "state"),
+        # One active run per event, enforced by the database: two organisers pressing Run at
+        # the same moment get one run, the other an IntegrityError to turn into a message.
+        Index(
+            "uq_schedule_runs_one_active_per_event",
+            "event_id",
+            unique=True,
+            sqlite_where=text("state IN ('queued', 'running')"),
+            postgresql_where=text("state IN ('queued', 'running')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))

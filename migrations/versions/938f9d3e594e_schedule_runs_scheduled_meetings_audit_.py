@@ -46,6 +46,7 @@ def upgrade():
     )
     with op.batch_alter_table('schedule_runs', schema=None) as batch_op:
         batch_op.create_index('ix_schedule_runs_event_state', ['event_id', 'state'], unique=False)
+        batch_op.create_index('uq_schedule_runs_one_active_per_event', ['event_id'], unique=True, sqlite_where=sa.text("state IN ('queued', 'running')"), postgresql_where=sa.text("state IN ('queued', 'running')"))
 
     op.create_table('schedule_changes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -130,6 +131,7 @@ def downgrade():
 
     op.drop_table('schedule_changes')
     with op.batch_alter_table('schedule_runs', schema=None) as batch_op:
+        batch_op.drop_index('uq_schedule_runs_one_active_per_event', sqlite_where=sa.text("state IN ('queued', 'running')"), postgresql_where=sa.text("state IN ('queued', 'running')"))
         batch_op.drop_index('ix_schedule_runs_event_state')
 
     op.drop_table('schedule_runs')
