@@ -1,0 +1,335 @@
+"""The app side of scheduling: database rows in, the solver's plain Problem out, and back.
+
+`build_problem(event)` reads the event's accepted requests, approved participants,
+availability, slots, tables, booths and locks in a constant number of queries and returns
+the solver's `Problem` with the id maps needed to save the answer. `save_result(run, build,
+result)` writes the run's meetings, unscheduled requests and figures in bulk. Both flush and
+never commit: the caller (a view, the CLI, or the background job) owns the transaction.
+
+Ids: every solver id is the string of a database id — slot "17" is `Slot.id == 17`, meeting
+"42" is `MeetingRequest.id == 42`, participant "5" is `Participant.id == 5`. Shared tables
+go by label (`Table.label`), since the solver names tables by label.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, insert, select
+
+from brokerage.availability.services import available_slots_by_participant
+from brokerage.db_types import utcnow
+from brokerage.events.models import Event, MeetingSession, Slot, Table
+from brokerage.extensions import db
+from brokerage.meetings.models import MeetingRequest, RequestPriority, RequestStatus
+from brokerage.registration.models import Organisation, Participant, ParticipantStatus
+from brokerage.scheduling.models import (
+    MeetingState,
+    RunMode,
+    RunState,
+    ScheduledMeeting,
+    ScheduleRun,
+    UnscheduledRequest,
+)
+from brokerage.scheduling.solver.problem import Meeting as ProblemMeeting
+from brokerage.scheduling.solver.problem import Participant as ProblemParticipant
+from brokerage.scheduling.solver.problem import Problem
+from brokerage.scheduling.solver.problem import Slot as ProblemSlot
+
+if TYPE_CHECKING:
+    from brokerage.scheduling.solver.problem import Result
+
+# Meeting weights: what the solver maximises is the sum of the weights of the meetings it
+# places, so a heavier meeting wins a contested slot. A normal request weighs 1; both sides
+# having asked for it (mutual) adds 1; a must-meet priority adds 2. A meeting an organiser
+# arranged on behalf of both participants counts as must-meet.
+WEIGHT_NORMAL = 1
+WEIGHT_MUTUAL_BONUS = 1
+WEIGHT_MUST_MEET_BONUS = 2
+
+
+class ScheduleError(Exception):
+    """A scheduling operation was refused; the message is meant for the organiser."""
+
+
+def meeting_weight(request: MeetingRequest) -> int:
+    weight = WEIGHT_NORMAL
+    if request.mutual:
+        weight += WEIGHT_MUTUAL_BONUS
+    if request.priority is RequestPriority.MUST_MEET or request.created_by_organiser_id is not None:
+        weight += WEIGHT_MUST_MEET_BONUS
+    return weight
+
+
+@dataclass(frozen=True)
+class ProblemBuild:
+    """A solver Problem plus what is needed to turn its Result back into rows.
+
+    - `problem`: the solver's input.
+    - `previous`: meeting id -> slot id of the run to stay close to (SolveOptions.previous).
+    - `table_ids`: table label -> Table.id, for shared tables and booths alike.
+    - `locked`: meeting ids whose slot is fixed because their ScheduledMeeting is locked.
+    - `kept`: meeting ids fixed because INCREMENTAL mode keeps the published meeting
+      (locked ones are in both sets).
+    - `base_run_id`: the run whose locks (and, in INCREMENTAL mode, meetings) were kept.
+    """
+
+    problem: Problem
+    previous: dict[str, str] = field(default_factory=dict)
+    table_ids: dict[str, int] = field(default_factory=dict)
+    locked: frozenset[str] = frozenset()
+    kept: frozenset[str] = frozenset()
+    base_run_id: int | None = None
+    mode: RunMode = RunMode.FULL
+
+    @staticmethod
+    def slot_id(solver_slot: str) -> int:
+        return int(solver_slot)
+
+    @staticmethod
+    def request_id(solver_meeting: str) -> int:
+        return int(solver_meeting)
+
+
+def _run_meetings(run_id: int) -> list[tuple[int, int, bool]]:
+    """(request id, slot id, locked) of a run's scheduled (not cancelled) meetings."""
+    rows = db.session.execute(
+        select(
+            ScheduledMeeting.request_id, ScheduledMeeting.slot_id, ScheduledMeeting.locked
+        ).where(
+            ScheduledMeeting.run_id == run_id,
+            ScheduledMeeting.state == MeetingState.SCHEDULED,
+        )
+    )
+    return [(request_id, slot_id, locked) for request_id, slot_id, locked in rows]
+
+
+def build_problem(
+    event: Event,
+    *,
+    mode: RunMode = RunMode.FULL,
+    fairness_cap: int | None = None,
+    previous_run: ScheduleRun | None = None,
+) -> ProblemBuild:
+    """The event's scheduling problem, exactly as the database has it, in seven queries.
+
+    - Slots: every slot of every session, in time order; the solver's session is the
+      session id.
+    - Tables: booths (a table with `booth_owner_id`) are their owner's `Participant.booth`;
+      every other table is a shared table, its label in `Problem.table_labels` in position
+      order.
+    - Meetings: the accepted requests whose two sides are both approved participants
+      (pending, declined, cancelled and expired requests, and requests with a pending,
+      rejected or cancelled side, are left out). Weights: see `meeting_weight`.
+    - Participants: the approved participants in at least one of those meetings, with
+      `max_meetings` from the event, their booth, and the slots they cannot meet in (the
+      complement of `available_slots_by_participant`).
+    - Locks: a locked, scheduled meeting of the base run keeps its slot (`fixed_slot`) in
+      every mode. The base run is the event's published run, or else `previous_run`.
+    - INCREMENTAL mode (needs a published run): every scheduled meeting of the published run
+      whose request is still accepted keeps its slot; the other accepted requests (new ones,
+      and ones the published run left out or an organiser cancelled) are placed around them.
+    - Stability: `previous_run`'s slots become `ProblemBuild.previous`, for
+      `SolveOptions.previous` (the solver keeps meetings there where it can).
+
+    A fixed meeting whose slot is no longer among the event's slots (a session was edited
+    away) is not fixed: the solver places it afresh.
+    """
+    if mode is RunMode.INCREMENTAL and event.published_run_id is None:
+        raise ScheduleError(
+            "An incremental run keeps the published schedule, and none is published yet: "
+            "run a full schedule first."
+        )
+
+    # 1. Slots in time order, with their session.
+    slot_rows = db.session.execute(
+        select(Slot.id, Slot.session_id, Slot.starts_at, Slot.ends_at)
+        .join(MeetingSession, MeetingSession.id == Slot.session_id)
+        .where(MeetingSession.event_id == event.id)
+        .order_by(Slot.starts_at, Slot.id)
+    ).all()
+    slots = tuple(
+        ProblemSlot(
+            id=str(slot_id),
+            session=str(session_id),
+            start=starts_at.isoformat(),
+            end=ends_at.isoformat(),
+        )
+        for slot_id, session_id, starts_at, ends_at in slot_rows
+    )
+    slot_set = {slot.id for slot in slots}
+
+    # 2. Tables: booths and shared tables.
+    table_rows = db.session.execute(
+        select(Table.id, Table.label, Table.booth_owner_id)
+        .where(Table.event_id == event.id)
+        .order_by(Table.position, Table.id)
+    ).all()
+    table_ids = {label: table_id for table_id, label, _ in table_rows}
+    booth_of = {owner: label for _, label, owner in table_rows if owner is not None}
+    shared_labels = tuple(label for _, label, owner in table_rows if owner is None)
+
+    # 3. Approved participants, with a name for the solver's reasons.
+    participant_rows = db.session.execute(
+        select(Participant.id, Participant.first_name, Participant.last_name, Organisation.name)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .where(Participant.event_id == event.id, Participant.status == ParticipantStatus.APPROVED)
+    ).all()
+    names = {
+        pid: f"{first} {last} ({organisation})".strip()
+        for pid, first, last, organisation in participant_rows
+    }
+
+    # 4. Accepted requests between approved participants.
+    requests = db.session.scalars(
+        select(MeetingRequest)
+        .where(
+            MeetingRequest.event_id == event.id,
+            MeetingRequest.status == RequestStatus.ACCEPTED,
+        )
+        .order_by(MeetingRequest.id)
+    ).all()
+    requests = [r for r in requests if r.sender_id in names and r.recipient_id in names]
+
+    # 5–6. Availability (two queries, see availability.services).
+    available = available_slots_by_participant(event)
+
+    # 7. Locks and kept meetings of the base run; the previous run's slots.
+    published_id = event.published_run_id
+    base_run_id = (
+        published_id
+        if published_id is not None
+        else (previous_run.id if previous_run is not None else None)
+    )
+    fixed: dict[str, str] = {}
+    locked: set[str] = set()
+    kept: set[str] = set()
+    base_rows = _run_meetings(base_run_id) if base_run_id is not None else []
+    for request_id, slot_id, is_locked in base_rows:
+        if str(slot_id) not in slot_set:
+            continue
+        if is_locked:
+            locked.add(str(request_id))
+            fixed[str(request_id)] = str(slot_id)
+        elif mode is RunMode.INCREMENTAL:
+            kept.add(str(request_id))
+            fixed[str(request_id)] = str(slot_id)
+    kept |= locked if mode is RunMode.INCREMENTAL else set()
+    previous: dict[str, str] = {}
+    if previous_run is not None:
+        previous_rows = (
+            base_rows if previous_run.id == base_run_id else _run_meetings(previous_run.id)
+        )
+        previous = {str(request_id): str(slot_id) for request_id, slot_id, _ in previous_rows}
+
+    meetings = tuple(
+        ProblemMeeting(
+            id=str(request.id),
+            a=str(request.sender_id),
+            b=str(request.recipient_id),
+            weight=meeting_weight(request),
+            fixed_slot=fixed.get(str(request.id)),
+        )
+        for request in requests
+    )
+    accepted_ids = {meeting.id for meeting in meetings}
+    involved = {request.sender_id for request in requests} | {
+        request.recipient_id for request in requests
+    }
+    participants = tuple(
+        ProblemParticipant(
+            id=str(pid),
+            max_meetings=event.max_meetings_per_participant,
+            booth=booth_of.get(pid),
+            unavailable=frozenset(
+                slot.id for slot in slots if int(slot.id) not in available.get(pid, set())
+            ),
+            name=names[pid],
+        )
+        for pid in sorted(involved)
+    )
+    problem = Problem(
+        slots=slots,
+        participants=participants,
+        meetings=meetings,
+        shared_tables=len(shared_labels),
+        fairness_max_break_spread=fairness_cap,
+        table_labels=shared_labels or None,
+    )
+    return ProblemBuild(
+        problem=problem,
+        previous={m: s for m, s in previous.items() if m in accepted_ids and s in slot_set},
+        table_ids=table_ids,
+        locked=frozenset(locked & accepted_ids),
+        kept=frozenset(kept & accepted_ids),
+        base_run_id=base_run_id,
+        mode=mode,
+    )
+
+
+def save_result(
+    run: ScheduleRun,
+    build: ProblemBuild,
+    result: Result,
+    *,
+    state: RunState = RunState.FINISHED,
+) -> None:
+    """Write a solver Result as the run's meetings, unscheduled requests and figures.
+
+    Bulk inserts (one statement per table, whatever the number of meetings); flushes and
+    never commits, so the caller writes the whole schedule in one transaction or nothing.
+    A run is saved once: anything it already held is replaced.
+    """
+    now = utcnow()
+    db.session.flush()
+    db.session.execute(delete(ScheduledMeeting).where(ScheduledMeeting.run_id == run.id))
+    db.session.execute(delete(UnscheduledRequest).where(UnscheduledRequest.run_id == run.id))
+    meeting_rows = [
+        {
+            "run_id": run.id,
+            "request_id": build.request_id(assignment.meeting),
+            "slot_id": build.slot_id(assignment.slot),
+            "table_id": build.table_ids.get(assignment.table),
+            "state": MeetingState.SCHEDULED,
+            "locked": assignment.meeting in build.locked,
+            "sequence": 0,
+            "placed_by_hand": False,
+            "updated_at": now,
+        }
+        for assignment in result.assignments
+    ]
+    if meeting_rows:
+        db.session.execute(insert(ScheduledMeeting), meeting_rows)
+    unscheduled_rows = [
+        {"run_id": run.id, "request_id": build.request_id(item.meeting), "reason": item.reason}
+        for item in result.unscheduled
+    ]
+    if unscheduled_rows:
+        db.session.execute(insert(UnscheduledRequest), unscheduled_rows)
+
+    figures: dict[str, Any] = dataclasses.asdict(result.figures)
+    figures.update(
+        requested=len(build.problem.meetings),
+        requested_weight=sum(m.weight for m in build.problem.meetings),
+        participants=len(build.problem.participants),
+        slots=len(build.problem.slots),
+        shared_tables=build.problem.shared_tables,
+        locked=len(build.locked),
+        kept=len(build.kept),
+        unscheduled=len(result.unscheduled),
+        meetings_histogram=dict(
+            sorted(Counter(f.meetings for f in result.per_participant.values()).items())
+        ),
+        per_participant={pid: dataclasses.asdict(f) for pid, f in result.per_participant.items()},
+    )
+    run.figures = figures
+    run.solver_status = str(result.status)
+    run.explanation = "\n".join(result.explanation)
+    if result.log:
+        run.log = "\n".join(filter(None, [run.log, *result.log]))
+    run.state = state
+    run.finished_at = now
+    db.session.flush()
