@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from brokerage.availability.services import available_slots_by_participant
 from brokerage.db_types import utcnow
@@ -333,3 +333,127 @@ def save_result(
     run.state = state
     run.finished_at = now
     db.session.flush()
+
+
+# --- readiness ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverbookedParticipant:
+    participant_id: int
+    name: str
+    accepted: int
+    available: int
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """The figures an organiser checks before a run, with warnings they can act on."""
+
+    accepted_requests: int
+    requested_weight: int
+    participants: int
+    slots: int
+    sessions: int
+    shared_tables: int
+    booths: int
+    capacity: int  # meetings the shared tables can hold: shared tables × slots
+    left_out_requests: int  # accepted, but a side is not (or no longer) approved
+    overbooked: list[OverbookedParticipant]  # more accepted meetings than available slots
+    over_limit: int  # more accepted meetings than the event's maximum per participant
+    max_meetings: int | None
+    warnings: list[str]
+
+    @property
+    def can_run(self) -> bool:
+        return self.accepted_requests > 0 and self.slots > 0
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def readiness(event: Event) -> Readiness:
+    """Readiness figures, from the same Problem a run would solve (constant queries)."""
+    build = build_problem(event)
+    problem = build.problem
+    all_accepted = db.session.scalar(
+        select(func.count(MeetingRequest.id)).where(
+            MeetingRequest.event_id == event.id,
+            MeetingRequest.status == RequestStatus.ACCEPTED,
+        )
+    )
+    left_out = all_accepted - len(problem.meetings)
+    accepted_count: Counter[str] = Counter()
+    for meeting in problem.meetings:
+        accepted_count[meeting.a] += 1
+        accepted_count[meeting.b] += 1
+    overbooked = sorted(
+        (
+            OverbookedParticipant(
+                participant_id=int(p.id),
+                name=p.name or p.id,
+                accepted=accepted_count[p.id],
+                available=len(problem.slots) - len(p.unavailable),
+            )
+            for p in problem.participants
+            if accepted_count[p.id] > len(problem.slots) - len(p.unavailable)
+        ),
+        key=lambda item: (item.available - item.accepted, item.name),
+    )
+    limit = event.max_meetings_per_participant
+    over_limit = (
+        sum(1 for count in accepted_count.values() if count > limit) if limit is not None else 0
+    )
+    booths = len(build.table_ids) - problem.shared_tables
+    capacity = problem.shared_tables * len(problem.slots)
+    sessions = len({slot.session for slot in problem.slots})
+    # A meeting with an exhibitor takes place at their booth, not at a shared table.
+    hosts = {p.id for p in problem.participants if p.booth is not None}
+    booth_meetings = sum(1 for m in problem.meetings if m.a in hosts or m.b in hosts)
+
+    warnings: list[str] = []
+    if not problem.slots:
+        warnings.append("The event has no slots yet: add sessions under “Sessions & slots”.")
+    if not build.table_ids:
+        warnings.append("The event has no tables yet: add them under “Tables & booths”.")
+    if not problem.meetings:
+        warnings.append("There are no accepted meeting requests to schedule yet.")
+    if capacity and len(problem.meetings) - booth_meetings > capacity:
+        warnings.append(
+            f"{_plural(len(problem.meetings) - booth_meetings, 'meeting')} need a shared table "
+            f"but the shared tables hold {capacity}: add tables or slots, or some will be "
+            "left out."
+        )
+    if overbooked:
+        warnings.append(
+            f"{_plural(len(overbooked), 'participant has', 'participants have')} more accepted "
+            "meetings than available slots: some of their meetings will be left out unless "
+            "they free more time."
+        )
+    if over_limit:
+        warnings.append(
+            f"{_plural(over_limit, 'participant has', 'participants have')} more accepted "
+            f"meetings than the event's maximum of {limit} per participant: the run keeps "
+            f"{limit} each."
+        )
+    if left_out:
+        warnings.append(
+            f"{_plural(left_out, 'accepted request involves', 'accepted requests involve')} "
+            "a participant who is not approved: they are left out of the run."
+        )
+    return Readiness(
+        accepted_requests=len(problem.meetings),
+        requested_weight=sum(m.weight for m in problem.meetings),
+        participants=len(problem.participants),
+        slots=len(problem.slots),
+        sessions=sessions,
+        shared_tables=problem.shared_tables,
+        booths=booths,
+        capacity=capacity,
+        left_out_requests=left_out,
+        overbooked=overbooked,
+        over_limit=over_limit,
+        max_meetings=limit,
+        warnings=warnings,
+    )
