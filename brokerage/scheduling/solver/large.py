@@ -19,9 +19,9 @@ Contract with the engine (`solver/__init__.py`)
         explain). `options.seed`, `workers`, `should_stop` and `on_progress` are honoured;
         `options.time_limit` is ignored in favour of `deadline`.
 
-    Reserve time after `deadline` for `assign_tables` and `checker.evaluate` (about 1 s per
-    10,000 meetings). `LargeSolution.fairness_met` is False in the rare case that the cap
-    was set and could not be met from the greedy start.
+    Reserve time after `deadline` for `assign_tables`, `checker.evaluate` and the reasons (the
+    caller keeps 0.5 s plus 1 s per 5,000 meetings). `LargeSolution.fairness_met` is False
+    in the rare case that the cap was set and could not be met from the greedy start.
 
 Method
 ------
