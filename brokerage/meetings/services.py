@@ -339,6 +339,7 @@ def _after_new(request: MeetingRequest, now: datetime) -> SendOutcome:
         _transition(request, RequestStatus.PENDING, status=RequestStatus.ACCEPTED, responded_at=now)
         _mail_received(request, auto_accepted=True)
         _mail_accepted(request)
+        _on_accepted(request, recipient.user)
         return SendOutcome(request, "auto_accepted")
     _mail_received(request)
     return SendOutcome(request, "sent")
@@ -367,6 +368,7 @@ def _send_to_existing(
             values["priority"] = RequestPriority.MUST_MEET
         _transition(existing, RequestStatus.PENDING, **values)
         _mail_accepted(existing, reply=message)
+        _on_accepted(existing, sender.user)
         return SendOutcome(existing, "mutual")
     if status is RequestStatus.ACCEPTED:
         raise RequestConflict(f"You already have an accepted meeting with {name}.")
@@ -439,6 +441,7 @@ def accept_request(
         raise RequestError(f"{request.sender.full_name} no longer takes part in this event.")
     _transition(request, RequestStatus.PENDING, status=RequestStatus.ACCEPTED, responded_at=now)
     _mail_accepted(request)
+    _on_accepted(request, acting.user)
     return request
 
 
@@ -483,6 +486,13 @@ def cancel_request(
         response_reason=reason,
         responded_at=now,
     )
+    if previous is RequestStatus.ACCEPTED:
+        from brokerage.scheduling.editing import release_cancelled_request
+
+        # A published meeting: its slot frees up, and both sides get one mail saying so
+        # (instead of the one below).
+        if release_cancelled_request(request, acting, reason) is not None:
+            return request
     other = request.recipient if acting.id == request.sender_id else request.sender
     # Losing an agreed meeting matters; a withdrawn request the other side never answered
     # does not.
@@ -495,6 +505,14 @@ def cancel_request(
         cancelled_by=acting,
     )
     return request
+
+
+def _on_accepted(request: MeetingRequest, acting_user: User | None) -> None:
+    """Hook: after publication, place a newly accepted request at once when the organisers
+    turned automatic placement on (it stays "waiting for a slot" otherwise)."""
+    from brokerage.scheduling.editing import place_late_request  # scheduling imports meetings
+
+    place_late_request(request, user=acting_user)
 
 
 def _checked_reason(reason: str) -> str:
@@ -550,6 +568,7 @@ def create_on_behalf(
             assert request is not None
         else:
             _mail_arranged(request)
+            _on_accepted(request, organiser)
             return SendOutcome(request, "created")
     if request.status is RequestStatus.ACCEPTED:
         raise RequestConflict(
@@ -576,6 +595,7 @@ def create_on_behalf(
         values["priority"] = priority
     _transition(request, request.status, **values)
     _mail_arranged(request)
+    _on_accepted(request, organiser)
     return SendOutcome(request, "created")
 
 
