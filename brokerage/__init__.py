@@ -53,6 +53,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from brokerage.marketplace.views import bp as marketplace_bp
     from brokerage.meetings.views import bp as meetings_bp
     from brokerage.registration.views import bp as registration_bp
+    from brokerage.scheduling.review_views import bp as schedule_review_bp
     from brokerage.scheduling.edit_views import bp as schedule_edit_bp
 
     app.register_blueprint(auth_bp)
@@ -61,6 +62,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(marketplace_bp)
     app.register_blueprint(availability_bp)
+    app.register_blueprint(schedule_review_bp)
     app.register_blueprint(schedule_edit_bp)
 
     templating.init_app(app)

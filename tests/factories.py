@@ -10,7 +10,15 @@ from datetime import UTC, datetime, timedelta
 
 from brokerage.auth.models import User
 from brokerage.db_types import utcnow
-from brokerage.events.models import Event, EventRole, EventRoleKind, ParticipantType, Topic
+from brokerage.events.models import (
+    Event,
+    EventRole,
+    EventRoleKind,
+    ParticipantType,
+    Slot,
+    Table,
+    Topic,
+)
 from brokerage.extensions import db
 from brokerage.meetings.models import MeetingRequest
 from brokerage.meetings.models import RequestStatus as MeetingRequestStatus
@@ -21,6 +29,7 @@ from brokerage.registration.models import (
     Participant,
     ParticipantStatus,
 )
+from brokerage.scheduling.models import RunState, ScheduledMeeting, ScheduleRun
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -153,3 +162,34 @@ def make_meeting_request(
     db.session.add(request)
     db.session.flush()
     return request
+
+
+def make_schedule_run(event: Event, **fields) -> ScheduleRun:
+    """A finished, proven-optimal draft run unless told otherwise; add meetings separately."""
+    defaults = {
+        "state": RunState.FINISHED,
+        "solver_status": "OPTIMAL",
+        "options": {"time_limit": 30},
+        "figures": {},
+        "finished_at": utcnow(),
+    }
+    defaults.update(fields)
+    run = ScheduleRun(event_id=event.id, **defaults)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def make_scheduled_meeting(
+    run: ScheduleRun, request: MeetingRequest, slot: Slot, table: Table | None = None, **fields
+) -> ScheduledMeeting:
+    meeting = ScheduledMeeting(
+        run_id=run.id,
+        request_id=request.id,
+        slot_id=slot.id,
+        table_id=table.id if table is not None else None,
+        **fields,
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
