@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(remind)
     app.cli.add_command(expire)
+    app.cli.add_command(schedule)
 
 
 @click.command("create-admin")
@@ -74,3 +75,81 @@ def expire() -> None:
     count = expire_requests()
     db.session.commit()
     click.echo(f"Expired {count} meeting request{'' if count == 1 else 's'}.")
+
+
+@click.command("schedule")
+@click.argument("slug")
+@click.option(
+    "--time-limit", default=60, show_default=True, type=int, help="Seconds for the solver."
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["full", "incremental"]),
+    default="full",
+    show_default=True,
+    help="incremental keeps the published and locked meetings and places the rest.",
+)
+@click.option("--stability", is_flag=True, help="Stay close to the published (or latest) run.")
+@click.option("--fairness-cap", type=int, default=None, help="Largest spread of breaks.")
+@click.option("--publish", is_flag=True, help="Publish the run when it has a schedule.")
+def schedule(
+    slug: str,
+    time_limit: int,
+    mode: str,
+    stability: bool,
+    fairness_cap: int | None,
+    publish: bool,
+) -> None:
+    """Run the scheduler for event SLUG here, in the terminal, and print the figures.
+
+    The same services as the schedule page: one run at a time per event (a run started from
+    the page blocks this one and the other way round), progress written to the run as it
+    goes, the result saved in one transaction. Exits with status 1 when the run fails.
+    """
+    from brokerage.events.services import find_event_by_slug
+    from brokerage.scheduling import jobs
+    from brokerage.scheduling.models import RunMode, RunState
+    from brokerage.scheduling.services import ScheduleError
+
+    event = find_event_by_slug(slug)
+    if event is None:
+        raise click.BadParameter(f"no event {slug!r}", param_hint="SLUG")
+    try:
+        options = jobs.RunOptions(
+            time_limit=time_limit,
+            mode=RunMode(mode),
+            stability=stability,
+            fairness_cap=fairness_cap,
+        )
+        run = jobs.start_run(event, None, options)
+    except ScheduleError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Run #{run.id} of {event.slug}: {mode}, time limit {time_limit} s.")
+    finished = jobs.execute_run(run.id, report=click.echo)
+    if finished is None or finished.state is RunState.FAILED:
+        raise click.ClickException(f"Run #{run.id} failed; its log is on the run's page.")
+    figures = finished.figures
+    click.echo(
+        f"Run #{finished.id} {finished.state.value} ({finished.solver_status}): "
+        f"{figures['scheduled_count']} of {figures['requested']} meetings scheduled, "
+        f"weight {figures['scheduled_weight']} of {figures['requested_weight']} "
+        f"(bound {figures['best_bound']}), breaks {figures['breaks_total']} "
+        f"(at most {figures['breaks_max']} for one participant), "
+        f"{figures['unscheduled']} unscheduled, {figures['wall_time']:.1f} s."
+    )
+    if publish:
+        from brokerage.scheduling.publishing import PublishError, publish_run
+        from brokerage.urls import link_context
+
+        try:
+            with link_context():
+                publication = publish_run(finished, None)
+        except PublishError as error:
+            db.session.rollback()
+            raise click.ClickException(f"Not published: {error}") from None
+        db.session.commit()
+        click.echo(
+            f"Published run #{finished.id}; {publication.notified} participants told by e-mail."
+        )

@@ -55,13 +55,22 @@ class ScheduleError(Exception):
     """A scheduling operation was refused; the message is meant for the organiser."""
 
 
-def meeting_weight(request: MeetingRequest) -> int:
+def weight_of(*, mutual: bool, priority: RequestPriority, arranged: bool) -> int:
     weight = WEIGHT_NORMAL
-    if request.mutual:
+    if mutual:
         weight += WEIGHT_MUTUAL_BONUS
-    if request.priority is RequestPriority.MUST_MEET or request.created_by_organiser_id is not None:
+    if priority is RequestPriority.MUST_MEET or arranged:
         weight += WEIGHT_MUST_MEET_BONUS
     return weight
+
+
+def meeting_weight(request: MeetingRequest) -> int:
+    """The solver weight of an accepted request (see the WEIGHT_ constants)."""
+    return weight_of(
+        mutual=request.mutual,
+        priority=request.priority,
+        arranged=request.created_by_organiser_id is not None,
+    )
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,7 @@ def build_problem(
         for slot_id, session_id, starts_at, ends_at in slot_rows
     )
     slot_set = {slot.id for slot in slots}
+    all_slot_ids = frozenset(slot_set)
 
     # 2. Tables: booths and shared tables.
     table_rows = db.session.execute(
@@ -183,16 +193,24 @@ def build_problem(
         for pid, first, last, organisation in participant_rows
     }
 
-    # 4. Accepted requests between approved participants.
-    requests = db.session.scalars(
-        select(MeetingRequest)
+    # 4. Accepted requests between approved participants (columns only: no ORM objects for
+    # thousands of rows).
+    request_rows = db.session.execute(
+        select(
+            MeetingRequest.id,
+            MeetingRequest.sender_id,
+            MeetingRequest.recipient_id,
+            MeetingRequest.mutual,
+            MeetingRequest.priority,
+            MeetingRequest.created_by_organiser_id,
+        )
         .where(
             MeetingRequest.event_id == event.id,
             MeetingRequest.status == RequestStatus.ACCEPTED,
         )
         .order_by(MeetingRequest.id)
     ).all()
-    requests = [r for r in requests if r.sender_id in names and r.recipient_id in names]
+    requests = [r for r in request_rows if r.sender_id in names and r.recipient_id in names]
 
     # 5–6. Availability (two queries, see availability.services).
     available = available_slots_by_participant(event)
@@ -230,7 +248,11 @@ def build_problem(
             id=str(request.id),
             a=str(request.sender_id),
             b=str(request.recipient_id),
-            weight=meeting_weight(request),
+            weight=weight_of(
+                mutual=request.mutual,
+                priority=request.priority,
+                arranged=request.created_by_organiser_id is not None,
+            ),
             fixed_slot=fixed.get(str(request.id)),
         )
         for request in requests
@@ -244,9 +266,7 @@ def build_problem(
             id=str(pid),
             max_meetings=event.max_meetings_per_participant,
             booth=booth_of.get(pid),
-            unavailable=frozenset(
-                slot.id for slot in slots if int(slot.id) not in available.get(pid, set())
-            ),
+            unavailable=all_slot_ids - {str(slot_id) for slot_id in available.get(pid, ())},
             name=names[pid],
         )
         for pid in sorted(involved)
