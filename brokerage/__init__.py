@@ -55,6 +55,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from brokerage.registration.views import bp as registration_bp
     from brokerage.scheduling.review_views import bp as schedule_review_bp
     from brokerage.scheduling.edit_views import bp as schedule_edit_bp
+    from brokerage.scheduling.views import bp as schedule_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
@@ -62,6 +63,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(marketplace_bp)
     app.register_blueprint(availability_bp)
+    app.register_blueprint(schedule_bp)
     app.register_blueprint(schedule_review_bp)
     app.register_blueprint(schedule_edit_bp)
 
