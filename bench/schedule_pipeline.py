@@ -272,6 +272,7 @@ def main() -> None:
 
     load = os.getloadavg()
     figures = result.figures
+    bound = "-" if figures.best_bound is None else f"{figures.best_bound:.0f}"
     print(
         f"{backend}: {len(problem.participants)} participants, {len(problem.meetings)} accepted "
         f"requests, {len(problem.slots)} slots, {problem.shared_tables} shared tables + "
@@ -285,7 +286,7 @@ def main() -> None:
     print(f"readiness       {ready_s:7.3f} s  {ready_q:3d} SQL statements")
     print(
         f"solve           {solve_s:7.1f} s  {result.status}: {figures.scheduled_count} meetings, "
-        f"weight {figures.scheduled_weight} (bound {figures.best_bound}), "
+        f"weight {figures.scheduled_weight} (bound {bound}), "
         f"breaks {figures.breaks_total}, time limit {options.time_limit:g} s"
     )
     print(f"save_result     {save_s:7.3f} s  {save_q:3d} SQL statements (commit included)")
