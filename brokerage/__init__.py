@@ -53,8 +53,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from brokerage.marketplace.views import bp as marketplace_bp
     from brokerage.meetings.views import bp as meetings_bp
     from brokerage.registration.views import bp as registration_bp
-    from brokerage.scheduling.review_views import bp as schedule_review_bp
     from brokerage.scheduling.edit_views import bp as schedule_edit_bp
+    from brokerage.scheduling.review_views import bp as schedule_review_bp
     from brokerage.scheduling.views import bp as schedule_bp
 
     app.register_blueprint(auth_bp)
