@@ -32,6 +32,7 @@ from brokerage.scheduling.edit_forms import (
     PlaceForm,
     SwapForm,
 )
+from brokerage.scheduling.jobs import active_run
 from brokerage.scheduling.models import MeetingState, ScheduledMeeting, ScheduleRun
 
 bp = Blueprint("schedule_edit", __name__)
@@ -158,7 +159,7 @@ def run_meetings(event: Event, run_id: int) -> Page:
         is_published=is_published,
         waiting=editing.waiting_requests(event) if is_published else [],
         auto_form=AutoPlaceForm(enabled=event.auto_place_late_requests),
-        running=editing.active_run(event),
+        running=active_run(event),
     )
 
 
@@ -190,7 +191,7 @@ def _render_edit(
         cancel_form=ConfirmForm(prefix="cancel"),
         refusal=refusal,
         is_published=event.published_run_id == run.id,
-        running=editing.active_run(event),
+        running=active_run(event),
         is_cancelled=meeting.state is MeetingState.CANCELLED,
     )
 
@@ -308,7 +309,7 @@ def add_meeting(event: Event, run_id: int, request_id: int) -> Page:
         form=form,
         refusal=refusal,
         reason=reason,
-        running=editing.active_run(event),
+        running=active_run(event),
     )
 
 

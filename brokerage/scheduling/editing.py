@@ -53,6 +53,7 @@ from brokerage.extensions import db
 from brokerage.mail import queue_mail
 from brokerage.meetings.models import MeetingRequest, RequestStatus
 from brokerage.registration.models import Organisation, Participant, ParticipantStatus
+from brokerage.scheduling.jobs import active_run
 from brokerage.scheduling.models import (
     MeetingState,
     RunState,
@@ -61,6 +62,7 @@ from brokerage.scheduling.models import (
     ScheduleRun,
     UnscheduledRequest,
 )
+from brokerage.scheduling.services import lock_schedule
 from brokerage.scheduling.solver import checker
 from brokerage.scheduling.solver.problem import Assignment, Problem
 from brokerage.urls import link_context
@@ -243,17 +245,9 @@ def _lock_run(run: ScheduleRun) -> None:
     db.session.refresh(run)
 
 
-def active_run(event: Event) -> ScheduleRun | None:
-    return db.session.scalar(
-        select(ScheduleRun).where(
-            ScheduleRun.event_id == event.id,
-            ScheduleRun.state.in_((RunState.QUEUED, RunState.RUNNING)),
-        )
-    )
-
-
 def check_editable(run: ScheduleRun) -> None:
     """Refuse edits while any run of the event is queued or running, or of a failed run."""
+    lock_schedule(run.event)
     if run.is_active or active_run(run.event) is not None:
         raise EditError(RUNNING_MESSAGE, 409)
     if run.state not in EDITABLE_STATES:

@@ -43,7 +43,12 @@ from sqlalchemy.exc import IntegrityError
 from brokerage.db_types import utcnow
 from brokerage.extensions import db
 from brokerage.scheduling.models import RunMode, RunState, ScheduleRun
-from brokerage.scheduling.services import ScheduleError, build_problem, save_result
+from brokerage.scheduling.services import (
+    ScheduleError,
+    build_problem,
+    lock_schedule,
+    save_result,
+)
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -128,6 +133,7 @@ def start_run(event: Event, acting_user: User | None, options: RunOptions) -> Sc
 
     Flushes, never commits; the caller commits and then calls `enqueue_run`.
     """
+    lock_schedule(event)
     mark_stale_runs(event)
     if options.mode is RunMode.INCREMENTAL and event.published_run_id is None:
         raise ScheduleError(

@@ -55,6 +55,16 @@ class ScheduleError(Exception):
     """A scheduling operation was refused; the message is meant for the organiser."""
 
 
+def lock_schedule(event: Event) -> None:
+    """Serialise starting a run and editing a schedule of one event.
+
+    Both take this row lock on the event first (PostgreSQL; SQLite has one writer anyway), so
+    a run starting while an organiser saves an edit either sees the edit or makes it wait and
+    refuse. FOR NO KEY UPDATE leaves the foreign-key share locks of other inserts alone.
+    """
+    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update(key_share=True))
+
+
 def weight_of(*, mutual: bool, priority: RequestPriority, arranged: bool) -> int:
     weight = WEIGHT_NORMAL
     if mutual:
