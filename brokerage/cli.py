@@ -109,7 +109,7 @@ def schedule(
     from brokerage.events.services import find_event_by_slug
     from brokerage.scheduling import jobs
     from brokerage.scheduling.models import RunMode, RunState
-    from brokerage.scheduling.services import ScheduleError
+    from brokerage.scheduling.services import ScheduleError, whole_bound
 
     event = find_event_by_slug(slug)
     if event is None:
@@ -135,7 +135,7 @@ def schedule(
         f"Run #{finished.id} {finished.state.value} ({finished.solver_status}): "
         f"{figures['scheduled_count']} of {figures['requested']} meetings scheduled, "
         f"weight {figures['scheduled_weight']} of {figures['requested_weight']} "
-        f"(bound {figures['best_bound']}), breaks {figures['breaks_total']} "
+        f"(bound {whole_bound(figures['best_bound'])}), breaks {figures['breaks_total']} "
         f"(at most {figures['breaks_max']} for one participant), "
         f"{figures['unscheduled']} unscheduled, {figures['wall_time']:.1f} s."
     )

@@ -48,6 +48,7 @@ from brokerage.scheduling.services import (
     build_problem,
     lock_schedule,
     save_result,
+    whole_bound,
 )
 
 if TYPE_CHECKING:
@@ -290,14 +291,17 @@ class _RunMonitor:
             scheduled=progress.scheduled_count,
             weight=progress.scheduled_weight,
             breaks=progress.breaks_total,
-            bound=progress.best_bound,
         )
+        # best_bound is the current phase's objective bound: only the weight phase's bounds
+        # the weight; later phases keep it.
+        if progress.phase == "weight" and progress.best_bound is not None:
+            self.snapshot["bound"] = whole_bound(progress.best_bound)
         if self.report is not None:
             self.report(
                 f"{progress.elapsed:7.1f} s  {progress.phase:<9} "
                 f"{progress.scheduled_count} meetings, weight {progress.scheduled_weight}, "
                 f"breaks {progress.breaks_total if progress.breaks_total is not None else '-'}, "
-                f"bound {progress.best_bound if progress.best_bound is not None else '-'}"
+                f"bound {self.snapshot.get('bound', '-')}"
             )
         if time.monotonic() - self.last_write >= PROGRESS_INTERVAL:
             self._write()

@@ -14,6 +14,7 @@ go by label (`Table.label`), since the solver names tables by label.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,14 @@ WEIGHT_MUST_MEET_BONUS = 2
 
 class ScheduleError(Exception):
     """A scheduling operation was refused; the message is meant for the organiser."""
+
+
+def whole_bound(bound: float | None) -> int | None:
+    """A proven upper bound on an integer weight, as people read it: rounded down.
+
+    Solvers report bounds with float noise (635.0000645); the weight cannot exceed the floor.
+    """
+    return None if bound is None else math.floor(bound + 1e-6)
 
 
 def lock_schedule(event: Event) -> None:

@@ -76,6 +76,8 @@ class Progress:
     scheduled_count: int
     scheduled_weight: int
     breaks_total: int | None
+    # The bound of the current phase's objective: on weight in the "weight" phase, on breaks
+    # in the "breaks" phase, and so on.
     best_bound: float | None
 
 
