@@ -24,9 +24,10 @@ def _booth(participants: Mapping[str, Participant], meeting: Meeting) -> str | N
 
 
 def _name(participants: Mapping[str, Participant], person: str) -> str:
+    # A name, when the caller gave one, says it all; bare ids come from problem files.
     participant = participants.get(person)
     if participant is not None and participant.name:
-        return f"{participant.name} ({person})"
+        return participant.name
     return person
 
 
