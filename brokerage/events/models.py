@@ -173,6 +173,13 @@ class Table(db.Model):
     def is_booth(self) -> bool:
         return self.booth_owner_id is not None
 
+    @property
+    def place(self) -> str:
+        """Where a meeting is, as people read it: "table 7", "booth 3", or a label that says so."""
+        if self.label.lower().startswith(("table", "booth", "stand")):
+            return self.label
+        return f"{'booth' if self.is_booth else 'table'} {self.label}"
+
 
 class Topic(db.Model):
     """A thematic area of an event."""

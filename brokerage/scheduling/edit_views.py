@@ -90,7 +90,7 @@ def _place_form(event: Event, **defaults: object) -> PlaceForm:
 
 def _meeting_label(event: Event, meeting: ScheduledMeeting) -> str:
     request_ = meeting.request
-    table = f"table {meeting.table.label}" if meeting.table else "no table"
+    table = meeting.table.place if meeting.table else "no table"
     return (
         f"{editing.describe_slot(event, meeting.slot)}, {table}: "
         f"{request_.sender.full_name} and {request_.recipient.full_name}"

@@ -931,7 +931,7 @@ def release_cancelled_request(
     slot = db.session.get(Slot, meeting.slot_id)
     where = (
         f"{describe_slot(event, slot)} "
-        f"({'table ' + meeting.table.label if meeting.table else 'no table'})"
+        f"({meeting.table.place if meeting.table else 'no table'})"
     )
     meeting.state = MeetingState.CANCELLED
     meeting.locked = False

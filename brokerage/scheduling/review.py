@@ -134,7 +134,7 @@ def is_active(meeting: ScheduledMeeting) -> bool:
 def table_label(table: Table | None) -> str:
     if table is None:
         return "no table"
-    return f"booth {table.label}" if table.is_booth else f"table {table.label}"
+    return table.place
 
 
 def status_in_words(run: ScheduleRun) -> str:
