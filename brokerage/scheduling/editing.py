@@ -929,10 +929,7 @@ def release_cancelled_request(
         return None
     run = meeting.run
     slot = db.session.get(Slot, meeting.slot_id)
-    where = (
-        f"{describe_slot(event, slot)} "
-        f"({meeting.table.place if meeting.table else 'no table'})"
-    )
+    where = f"{describe_slot(event, slot)} ({meeting.table.place if meeting.table else 'no table'})"
     meeting.state = MeetingState.CANCELLED
     meeting.locked = False
     meeting.sequence += 1
