@@ -377,6 +377,7 @@ def execute_run(run_id: int, report: Report | None = None) -> ScheduleRun | None
                 workers=int(options.get("workers") or 0),
                 seed=int(options.get("seed") or 0),
                 previous=build.previous,
+                previous_seats=build.seats,
                 on_progress=monitor.on_progress,
                 should_stop=monitor.should_stop,
             ),

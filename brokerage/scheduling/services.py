@@ -98,6 +98,8 @@ class ProblemBuild:
 
     - `problem`: the solver's input.
     - `previous`: meeting id -> slot id of the run to stay close to (SolveOptions.previous).
+    - `seats`: meeting id -> (slot id, table label) in the published or previous run, so a
+      meeting that stays in its slot keeps its table (SolveOptions.previous_seats).
     - `table_ids`: table label -> Table.id, for shared tables and booths alike.
     - `locked`: meeting ids whose slot is fixed because their ScheduledMeeting is locked.
     - `kept`: meeting ids fixed because INCREMENTAL mode keeps the published meeting
@@ -107,6 +109,7 @@ class ProblemBuild:
 
     problem: Problem
     previous: dict[str, str] = field(default_factory=dict)
+    seats: dict[str, tuple[str, str]] = field(default_factory=dict)
     table_ids: dict[str, int] = field(default_factory=dict)
     locked: frozenset[str] = frozenset()
     kept: frozenset[str] = frozenset()
@@ -122,17 +125,22 @@ class ProblemBuild:
         return int(solver_meeting)
 
 
-def _run_meetings(run_id: int) -> list[tuple[int, int, bool]]:
-    """(request id, slot id, locked) of a run's scheduled (not cancelled) meetings."""
+def _run_meetings(run_id: int) -> list[tuple[int, int, bool, str | None]]:
+    """(request id, slot id, locked, table label) of a run's scheduled meetings."""
     rows = db.session.execute(
         select(
-            ScheduledMeeting.request_id, ScheduledMeeting.slot_id, ScheduledMeeting.locked
-        ).where(
+            ScheduledMeeting.request_id,
+            ScheduledMeeting.slot_id,
+            ScheduledMeeting.locked,
+            Table.label,
+        )
+        .outerjoin(Table, Table.id == ScheduledMeeting.table_id)
+        .where(
             ScheduledMeeting.run_id == run_id,
             ScheduledMeeting.state == MeetingState.SCHEDULED,
         )
     )
-    return [(request_id, slot_id, locked) for request_id, slot_id, locked in rows]
+    return [tuple(row) for row in rows]
 
 
 def build_problem(
@@ -245,7 +253,7 @@ def build_problem(
     locked: set[str] = set()
     kept: set[str] = set()
     base_rows = _run_meetings(base_run_id) if base_run_id is not None else []
-    for request_id, slot_id, is_locked in base_rows:
+    for request_id, slot_id, is_locked, _table in base_rows:
         if str(slot_id) not in slot_set:
             continue
         if is_locked:
@@ -256,11 +264,17 @@ def build_problem(
             fixed[str(request_id)] = str(slot_id)
     kept |= locked if mode is RunMode.INCREMENTAL else set()
     previous: dict[str, str] = {}
+    previous_rows: list[tuple[int, int, bool, str | None]] = []
     if previous_run is not None:
         previous_rows = (
             base_rows if previous_run.id == base_run_id else _run_meetings(previous_run.id)
         )
-        previous = {str(request_id): str(slot_id) for request_id, slot_id, _ in previous_rows}
+        previous = {str(request_id): str(slot_id) for request_id, slot_id, *_ in previous_rows}
+    # Where meetings sat: the base run's seats win (they are what people were told).
+    seats: dict[str, tuple[str, str]] = {}
+    for request_id, slot_id, _locked, table in [*previous_rows, *base_rows]:
+        if table is not None:
+            seats[str(request_id)] = (str(slot_id), table)
 
     meetings = tuple(
         ProblemMeeting(
@@ -301,6 +315,7 @@ def build_problem(
     return ProblemBuild(
         problem=problem,
         previous={m: s for m, s in previous.items() if m in accepted_ids and s in slot_set},
+        seats={m: seat for m, seat in seats.items() if m in accepted_ids},
         table_ids=table_ids,
         locked=frozenset(locked & accepted_ids),
         kept=frozenset(kept & accepted_ids),

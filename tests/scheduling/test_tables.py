@@ -176,3 +176,29 @@ def test_any_valid_slotting_gets_valid_tables(data: st.DataObject) -> None:
     assert {a.meeting: a.slot for a in assignments} == slot_of
     figures, _ = evaluate(problem, assignments)
     assert figures.table_changes == changes
+
+
+def test_kept_tables_are_honoured_and_the_others_seated_around_them() -> None:
+    # m1 sat at table 2 when it was published; m2 arrives late in the same slot. Without
+    # kept tables the matching would seat m1 first at table 1 and move it.
+    problem = Problem(
+        SLOTS,
+        people("a", "b", "c", "d"),
+        (Meeting("m1", "a", "b"), Meeting("m2", "c", "d")),
+        shared_tables=2,
+    )
+    assignments, _ = assign_tables(problem, {"m1": "1", "m2": "1"}, {"m1": "2"})
+    tables = {assignment.meeting: assignment.table for assignment in assignments}
+    assert tables == {"m1": "2", "m2": "1"}
+    assert check(problem, assignments) == []
+
+
+def test_a_kept_table_that_no_longer_exists_in_the_slot_is_ignored() -> None:
+    problem = Problem(
+        SLOTS,
+        people("a", "b"),
+        (Meeting("m1", "a", "b"),),
+        shared_tables=1,
+    )
+    assignments, _ = assign_tables(problem, {"m1": "1"}, {"m1": "9"})
+    assert [assignment.table for assignment in assignments] == ["1"]

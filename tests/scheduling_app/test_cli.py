@@ -61,3 +61,54 @@ def test_schedule_refusals(app: Flask) -> None:
     assert "none is published yet" in result.output
     with app.app_context():
         assert db.session.scalars(select(ScheduleRun)).all() == []
+
+
+def test_a_late_request_is_placed_incrementally_around_the_published_schedule(
+    app: Flask, mail_outbox
+) -> None:
+    """Publish, accept a request afterwards, run incrementally: the published meetings stay."""
+    from brokerage.meetings.models import RequestStatus
+    from brokerage.meetings.services import accept_request
+    from brokerage.registration.models import Participant
+    from tests.factories import make_meeting_request, make_participant
+
+    slug = _world(app)
+    first = _invoke(app, ["schedule", slug, "--time-limit", "5", "--publish"])
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        world_event = db.session.scalar(select(ScheduleRun)).event
+        published = {
+            m.request_id: m.slot_id for m in db.session.scalar(select(ScheduleRun)).meetings
+        }
+        dave = db.session.scalar(
+            select(Participant).where(
+                Participant.event_id == world_event.id, Participant.first_name == "Dave"
+            )
+        )
+        erin = make_participant(world_event, first_name="Erin", last_name="Evans")
+        late = make_meeting_request(dave, erin)
+        accept_request(late, erin)
+        commit()
+        late_id = late.id
+        assert late.status is RequestStatus.ACCEPTED
+    mail_outbox.clear()
+
+    second = _invoke(
+        app, ["schedule", slug, "--mode", "incremental", "--time-limit", "5", "--publish"]
+    )
+    assert second.exit_code == 0, second.output
+    with app.app_context():
+        runs = db.session.scalars(select(ScheduleRun).order_by(ScheduleRun.id)).all()
+        assert len(runs) == 2
+        latest = runs[-1]
+        assert latest.event.published_run_id == latest.id
+        placed = {m.request_id: m.slot_id for m in latest.meetings}
+        assert late_id in placed
+        assert {request_id: placed[request_id] for request_id in published} == published
+        tables = {m.request_id: m.table_id for m in latest.meetings}
+        first_tables = {m.request_id: m.table_id for m in runs[0].meetings}
+        # Published meetings keep their tables too: agendas and table signs stay right.
+        assert {request_id: tables[request_id] for request_id in first_tables} == first_tables
+    # Only the two people whose agenda changed hear about the new publication.
+    assert len(mail_outbox) == 2
+    assert all("Erin" in mail.text and "Dave" in mail.text for mail in mail_outbox)

@@ -86,7 +86,12 @@ def _finish(
     from brokerage.scheduling.solver.checker import evaluate
     from brokerage.scheduling.solver.tables import assign_tables
 
-    assignments, _table_changes = assign_tables(problem, slot_of)
+    kept_tables = {
+        meeting_id: table
+        for meeting_id, (slot_id, table) in options.previous_seats.items()
+        if slot_of.get(meeting_id) == slot_id
+    }
+    assignments, _table_changes = assign_tables(problem, slot_of, kept_tables)
     figures, per_participant = evaluate(
         problem, assignments, dict(options.previous) if options.previous else None
     )

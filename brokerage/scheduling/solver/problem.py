@@ -88,6 +88,9 @@ class SolveOptions:
     seed: int = 0
     # Stability: meeting id -> slot id of a previous schedule to stay close to.
     previous: Mapping[str, str] = field(default_factory=dict)
+    # Where meetings sat before: meeting id -> (slot id, table label). A meeting that lands in
+    # the same slot again keeps its table when it can, so published tables do not reshuffle.
+    previous_seats: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     # Called with each improving solution; must be cheap. Exceptions are not swallowed.
     on_progress: Callable[[Progress], None] | None = None
     # Polled during the solve; returning True stops it and keeps the best schedule so far.

@@ -112,11 +112,15 @@ def _match_slot(wants: dict[str, set[str]]) -> dict[str, str]:
 
 
 def assign_tables(
-    problem: Problem, slot_of: Mapping[str, str]
+    problem: Problem,
+    slot_of: Mapping[str, str],
+    kept_tables: Mapping[str, str] | None = None,
 ) -> tuple[tuple[Assignment, ...], int]:
     """Place each scheduled meeting at a table.
 
-    `slot_of` maps meeting id -> slot id for the scheduled meetings. Returns the assignments
+    `slot_of` maps meeting id -> slot id for the scheduled meetings. `kept_tables` maps
+    meeting id -> the shared table it must keep where that table exists in its slot (meetings
+    already published there); the others are seated around them. Returns the assignments
     (in slot order, then meeting id) and the number of table changes: a participant with
     meetings in two consecutive slots of a session who sits at a different table in the
     second. Raises ValueError if a slot holds more shared-table meetings than it has tables.
@@ -147,15 +151,24 @@ def assign_tables(
                 f"but only {len(available)} tables"
             )
         available_set = set(available)
+        # Meetings that keep a table take it first; the matching seats the rest around them.
+        table_of: dict[str, str] = {}
+        for meeting_id in shared:
+            table = (kept_tables or {}).get(meeting_id)
+            if table in available_set and table not in table_of.values():
+                table_of[meeting_id] = table
+        open_tables = available_set - set(table_of.values())
         wants: dict[str, set[str]] = {}
         for meeting_id in shared:
+            if meeting_id in table_of:
+                continue
             meeting = meetings[meeting_id]
             wants[meeting_id] = {
                 seat_before[person]
                 for person in (meeting.a, meeting.b)
-                if seat_before.get(person) in available_set
+                if seat_before.get(person) in open_tables
             }
-        table_of = _match_slot(wants)
+        table_of.update(_match_slot(wants))
         taken = set(table_of.values())
         free = (label for label in available if label not in taken)
         for meeting_id in shared:
