@@ -24,7 +24,6 @@ import argparse
 import os
 import platform
 import random
-import secrets
 import statistics
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy import event, text
 from werkzeug.security import generate_password_hash
 
 from brokerage import create_app
@@ -53,7 +52,8 @@ from brokerage.registration.models import (
     Participant,
     ParticipantStatus,
 )
-from config import TestConfig, normalise_database_url
+from config import TestConfig
+from tests.databases import throwaway_database
 
 PASSWORD = "bench-password"  # noqa: S105 - a throwaway database
 SEARCHES = (
@@ -78,17 +78,8 @@ def database(url: str | None) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as directory:
             yield f"sqlite:///{Path(directory) / 'marketplace.sqlite'}"
         return
-    base = normalise_database_url(url)
-    name = f"bench_marketplace_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database(url, "bench_marketplace") as database_url:
+        yield database_url
 
 
 def build_event(participant_count: int, seed: int) -> tuple[str, str]:

@@ -25,7 +25,6 @@ import argparse
 import os
 import platform
 import random
-import secrets
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, event, insert, make_url, select, text
+from sqlalchemy import event, insert, select, text
 
 from brokerage import create_app
 from brokerage.auth.models import User
@@ -52,7 +51,8 @@ from brokerage.registration.models import Organisation, Participant, Participant
 from brokerage.scheduling.models import RunState, ScheduleRun
 from brokerage.scheduling.services import build_problem, readiness, save_result
 from brokerage.scheduling.solver import SolveOptions, solve
-from config import TestConfig, normalise_database_url
+from config import TestConfig
+from tests.databases import throwaway_database
 
 SHARED_TABLES = 150
 BOOTHS = 20
@@ -65,17 +65,8 @@ def database(url: str | None) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as directory:
             yield f"sqlite:///{Path(directory) / 'schedule.sqlite'}"
         return
-    base = normalise_database_url(url)
-    name = f"bench_schedule_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database(url, "bench_schedule") as database_url:
+        yield database_url
 
 
 def build_event(count: int, seed: int) -> int:

@@ -8,19 +8,19 @@ PostgreSQL when TEST_DATABASE_URL is set.
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url, text
 
 from brokerage import create_app
 from brokerage.extensions import db
 from brokerage.mail import Mail, outbox
 from brokerage.marketplace.search import SEARCH_TABLE
 from config import TestConfig
+from tests.databases import throwaway_database
 
 CSRF_PATTERN = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
@@ -38,16 +38,8 @@ def database_url() -> Iterator[str]:
     if not base_url.startswith("postgresql"):
         yield base_url
         return
-    name = f"{make_url(base_url).database}_run_{secrets.token_hex(4)}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database(base_url, f"{make_url(base_url).database}_run") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,13 +17,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 
 from brokerage import create_app
 from brokerage.extensions import db
 from brokerage.marketplace.search import include_in_migrations
 from config import TestConfig, normalise_database_url
+from tests.databases import throwaway_database
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -68,18 +67,8 @@ def postgres_url() -> Iterator[str]:
     base = _postgres_url()
     if base is None:
         pytest.skip("TEST_DATABASE_URL does not point at PostgreSQL")
-    # A unique name: several test runs may share the server.
-    name = f"brokerage_migrations_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            # FORCE ends connections a failed test may have left open (PostgreSQL 13+).
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database(base, "brokerage_migrations_test") as url:
+        yield url
 
 
 def _app_for(url: str) -> Flask:

@@ -113,8 +113,15 @@ def test_hard_side_constraints_hold() -> None:
 
 
 def test_threshold() -> None:
-    assert not is_large(generate(40, days=2, seed=1))
+    assert not is_large(generate(4, days=1, seed=1))  # tiny: the exact model proves optima
+    assert is_large(generate(40, days=2, seed=1))
     assert is_large(generate(600, days=2, seed=1))
+    forty = generate(40, days=2, seed=1)
+    all_required = dataclasses.replace(
+        forty,
+        meetings=tuple(dataclasses.replace(m, mandatory=True) for m in forty.meetings),
+    )
+    assert not is_large(all_required)  # research-style: only breaks matter
 
 
 def test_previous_schedule_is_mostly_kept(event: Problem, solution: LargeSolution) -> None:
