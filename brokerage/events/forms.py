@@ -59,7 +59,9 @@ def _end_not_before_start(form: FlaskForm, field: DateField) -> None:
         raise ValidationError("The event cannot end before it starts.")
 
 
-class NewEventForm(FlaskForm):
+class _EventNameForm(FlaskForm):
+    """The title and URL slug every event form starts with."""
+
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     slug = StringField(
         "URL slug",
@@ -70,6 +72,9 @@ class NewEventForm(FlaskForm):
         ],
         description=SLUG_HELP,
     )
+
+
+class NewEventForm(_EventNameForm):
     timezone = TimeZoneField()
     start_date = DateField("First day", validators=[InputRequired(), _plausible_year])
     end_date = DateField(
@@ -82,17 +87,7 @@ class NewEventForm(FlaskForm):
     )
 
 
-class EventSettingsForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    slug = StringField(
-        "URL slug",
-        validators=[
-            DataRequired(),
-            Length(max=64),
-            Regexp(SLUG_PATTERN, message="Use lower-case letters, digits and single hyphens."),
-        ],
-        description=SLUG_HELP,
-    )
+class EventSettingsForm(_EventNameForm):
     description = TextAreaField(
         "Description", validators=[Optional(), Length(max=5000)], render_kw={"rows": 5}
     )
