@@ -62,7 +62,7 @@ from brokerage.scheduling.models import (
     ScheduleRun,
     UnscheduledRequest,
 )
-from brokerage.scheduling.services import lock_schedule
+from brokerage.scheduling.services import build_problem, lock_schedule
 from brokerage.scheduling.solver import checker
 from brokerage.scheduling.solver.problem import Assignment, Problem
 from brokerage.urls import link_context
@@ -149,8 +149,6 @@ def _fairness_cap(run: ScheduleRun) -> int | None:
 
 
 def _load(run: ScheduleRun) -> _Schedule:
-    from brokerage.scheduling.services import build_problem
-
     event = run.event
     build = build_problem(event, fairness_cap=_fairness_cap(run))
     rows = db.session.scalars(
