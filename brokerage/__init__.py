@@ -47,8 +47,13 @@ def create_app(config: type[Config] | None = None) -> Flask:
     init_mail(app)
 
     from brokerage import models  # noqa: F401 - registers every model on the metadata
+    from brokerage.agendas.print_views import bp as agenda_prints_bp
+    from brokerage.agendas.views import bp as agendas_bp
+    from brokerage.attendance.views import bp as attendance_bp
     from brokerage.auth.views import bp as auth_bp
     from brokerage.availability.views import bp as availability_bp
+    from brokerage.badges.views import bp as badges_bp
+    from brokerage.checkin.views import bp as checkin_bp
     from brokerage.events.views import bp as events_bp
     from brokerage.marketplace.views import bp as marketplace_bp
     from brokerage.meetings.views import bp as meetings_bp
@@ -66,6 +71,11 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.register_blueprint(schedule_bp)
     app.register_blueprint(schedule_review_bp)
     app.register_blueprint(schedule_edit_bp)
+    app.register_blueprint(agendas_bp)
+    app.register_blueprint(agenda_prints_bp)
+    app.register_blueprint(badges_bp)
+    app.register_blueprint(checkin_bp)
+    app.register_blueprint(attendance_bp)
 
     templating.init_app(app)
     errors.init_app(app)

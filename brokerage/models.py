@@ -1,7 +1,11 @@
 """Every model, imported in one place so Alembic and create_all() see the whole schema."""
 
+from brokerage.agendas.models import CalendarFeed, PrintedAgenda
+from brokerage.attendance.models import MeetingFeedback, MeetingOutcome
 from brokerage.auth.models import User
 from brokerage.availability.models import SessionAbsence, SlotBlock
+from brokerage.badges.models import BadgeSettings, PrintedBadge
+from brokerage.checkin.models import CheckIn, CheckInMethod
 from brokerage.events.models import (
     Event,
     EventRole,
@@ -32,9 +36,15 @@ from brokerage.scheduling.models import (
 )
 
 __all__ = [
+    "BadgeSettings",
+    "CalendarFeed",
+    "CheckIn",
+    "CheckInMethod",
     "Event",
     "EventRole",
     "EventRoleKind",
+    "MeetingFeedback",
+    "MeetingOutcome",
     "MeetingRequest",
     "MeetingSession",
     "MeetingState",
@@ -45,6 +55,8 @@ __all__ = [
     "Participant",
     "ParticipantStatus",
     "ParticipantType",
+    "PrintedAgenda",
+    "PrintedBadge",
     "RequestPriority",
     "RequestStatus",
     "RunMode",

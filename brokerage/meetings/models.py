@@ -13,7 +13,7 @@ from brokerage.extensions import db
 if TYPE_CHECKING:
     from brokerage.auth.models import User
     from brokerage.events.models import Event
-    from brokerage.registration.models import Participant
+    from brokerage.registration.models import Opportunity, Participant
 
 
 class RequestStatus(StrEnum):
@@ -62,6 +62,10 @@ class MeetingRequest(db.Model):
         enum_column(RequestPriority), default=RequestPriority.NORMAL
     )
     message: Mapped[str] = mapped_column(Text, default="")
+    # The marketplace opportunity the request was sent about, if any (shown on agendas).
+    opportunity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="SET NULL")
+    )
     # Both sides asked for this meeting: the scheduler weighs it higher.
     mutual: Mapped[bool] = mapped_column(default=False)
     response_reason: Mapped[str] = mapped_column(String(1000), default="")  # why declined
@@ -81,6 +85,7 @@ class MeetingRequest(db.Model):
     sender: Mapped[Participant] = relationship(foreign_keys=[sender_id])
     recipient: Mapped[Participant] = relationship(foreign_keys=[recipient_id])
     created_by_organiser: Mapped[User | None] = relationship()
+    opportunity: Mapped[Opportunity | None] = relationship()
 
     def other_side(self, participant_id: int) -> int:
         return self.recipient_id if participant_id == self.sender_id else self.sender_id

@@ -1,0 +1,1 @@
+"""Agendas: the participant's agenda page, PDF and iCalendar feed; organiser print-outs."""

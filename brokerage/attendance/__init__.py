@@ -1,0 +1,1 @@
+"""Meeting attendance and feedback: took place or no-show, ratings, organiser figures."""
