@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(remind)
     app.cli.add_command(expire)
     app.cli.add_command(schedule)
+    app.cli.add_command(feedback_reminder)
 
 
 @click.command("create-admin")
@@ -152,4 +153,35 @@ def schedule(
         db.session.commit()
         click.echo(
             f"Published run #{finished.id}; {publication.notified} participants told by e-mail."
+        )
+
+
+@click.command("feedback-reminder")
+@click.argument("slug")
+def feedback_reminder(slug: str) -> None:
+    """E-mail participants of event SLUG whose ended meetings still lack their feedback.
+
+    Each e-mail lists those meetings and links to the agenda, where they are marked and
+    rated. Not essential mail: participants who want essential e-mails only are skipped.
+    Every run e-mails everyone still missing feedback, so run it by hand after the event.
+    """
+    from brokerage.attendance.services import send_feedback_reminders
+    from brokerage.events.services import find_event_by_slug
+
+    event = find_event_by_slug(slug)
+    if event is None:
+        raise click.BadParameter(f"no event {slug!r}", param_hint="SLUG")
+    if event.published_run_id is None:
+        raise click.ClickException(f"{event.slug} has no published schedule: no meetings to rate.")
+    summary = send_feedback_reminders(event)
+    db.session.commit()
+    people = "participant" if summary.emailed == 1 else "participants"
+    click.echo(
+        f"E-mailed {summary.emailed} {people} about {summary.meetings} "
+        f"meeting{'' if summary.meetings == 1 else 's'} without their feedback."
+    )
+    if summary.opted_out:
+        click.echo(
+            f"Skipped {summary.opted_out} who asked for essential e-mails only "
+            "(a feedback reminder is not essential)."
         )

@@ -14,19 +14,25 @@ comments are for the organisers only: the partner never sees them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from werkzeug.routing import BuildError
 
+from brokerage.attendance.figures import published_meetings
 from brokerage.attendance.models import MeetingFeedback, MeetingOutcome
 from brokerage.db_types import utcnow
 from brokerage.events.models import Event
 from brokerage.extensions import db
+from brokerage.mail import queue_mail
 from brokerage.meetings.models import MeetingRequest, RequestStatus
 from brokerage.registration.models import Participant
 from brokerage.scheduling.models import MeetingState, ScheduledMeeting
+from brokerage.urls import link_context
 
 COMMENT_MAX_LENGTH = 2000
 RATINGS = range(1, 6)
@@ -130,3 +136,98 @@ def record_feedback(
     feedback.comment = comment
     db.session.flush()
     return feedback
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def agenda_url(event: Event, *, anchor: str | None = None, external: bool = False) -> str:
+    """The participant's agenda page, where the feedback forms are."""
+    try:
+        return url_for("agendas.agenda", slug=event.slug, _anchor=anchor, _external=external)
+    except BuildError:  # before the agenda page existed, the meetings page listed them
+        return url_for(
+            "schedule_review.my_meetings", slug=event.slug, _anchor=anchor, _external=external
+        )
+
+
+@dataclass(frozen=True)
+class UnratedMeeting:
+    request_id: int
+    starts_at: datetime
+    ends_at: datetime
+    partner: Participant
+
+
+@dataclass(frozen=True)
+class ReminderSummary:
+    emailed: int  # participants e-mailed
+    meetings: int  # meetings listed in those e-mails
+    opted_out: int  # participants skipped: they want essential e-mails only
+
+
+def unrated_meetings(
+    event: Event, *, now: datetime | None = None
+) -> dict[Participant, list[UnratedMeeting]]:
+    """Approved participants' ended meetings without their feedback: three queries."""
+    now = now or utcnow()
+    ended = [row for row in published_meetings(event) if row[4] <= now]
+    if not ended:
+        return {}
+    answered = set(
+        db.session.execute(
+            select(MeetingFeedback.request_id, MeetingFeedback.participant_id).where(
+                MeetingFeedback.event_id == event.id
+            )
+        ).tuples()
+    )
+    participants = {
+        participant.id: participant
+        for participant in db.session.scalars(
+            select(Participant)
+            .where(Participant.event_id == event.id)
+            .options(joinedload(Participant.user), joinedload(Participant.organisation))
+        )
+    }
+    missing: dict[Participant, list[UnratedMeeting]] = {}
+    for request_id, sender_id, recipient_id, starts_at, ends_at in ended:
+        for side, partner in ((sender_id, recipient_id), (recipient_id, sender_id)):
+            participant = participants.get(side)
+            if participant is None or not participant.is_approved:
+                continue
+            if (request_id, side) in answered or partner not in participants:
+                continue
+            missing.setdefault(participant, []).append(
+                UnratedMeeting(request_id, starts_at, ends_at, participants[partner])
+            )
+    return missing
+
+
+def send_feedback_reminders(event: Event, *, now: datetime | None = None) -> ReminderSummary:
+    """E-mail each approved participant the ended meetings they have not reported on yet.
+
+    Feedback reminders are not essential: participants who asked for essential e-mails only
+    are skipped (and counted). Each call e-mails everyone still missing feedback, so it is
+    meant to be run by hand, once or twice after the event, not from cron.
+    """
+    emailed = meetings = opted_out = 0
+    with link_context():
+        link = agenda_url(event, external=True)
+        for participant, unrated in unrated_meetings(event, now=now).items():
+            if participant.essential_emails_only:
+                opted_out += 1
+                continue
+            count = len(unrated)
+            queue_mail(
+                participant.user.email,
+                f"How did your meeting{'s' if count != 1 else ''} go? · {event.title}",
+                "feedback_reminder",
+                participant=participant,
+                event=event,
+                meetings=unrated,
+                link=link,
+                settings_link=url_for("meetings.settings", slug=event.slug, _external=True),
+            )
+            emailed += 1
+            meetings += count
+    return ReminderSummary(emailed=emailed, meetings=meetings, opted_out=opted_out)

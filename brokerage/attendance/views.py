@@ -9,28 +9,24 @@ Access:
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
-from brokerage.access import get_event_or_404
+from brokerage.access import get_event_or_404, organiser_required
+from brokerage.attendance.figures import Verdict, attendance_figures
 from brokerage.attendance.forms import FeedbackForm
-from brokerage.attendance.services import AttendanceError, published_meeting, record_feedback
+from brokerage.attendance.services import (
+    AttendanceError,
+    agenda_url,
+    published_meeting,
+    record_feedback,
+)
 from brokerage.events.models import Event
 from brokerage.extensions import db
 from brokerage.meetings.services import participant_for
 
 bp = Blueprint("attendance", __name__)
-
-
-def _agenda_entry(event: Event, request_id: int) -> str:
-    """The meeting's entry on the participant's agenda page."""
-    anchor = f"meeting-{request_id}"
-    try:
-        return url_for("agendas.agenda", slug=event.slug, _anchor=anchor)
-    except BuildError:  # the agenda page is built alongside this one
-        return f"/events/{event.slug}/agenda#{anchor}"
 
 
 @bp.post("/events/<slug>/meetings/<int:request_id>/feedback")
@@ -42,7 +38,7 @@ def feedback(slug: str, request_id: int) -> Response:
         abort(403, "Only approved participants of this event can report on meetings.")
     if published_meeting(event, participant, request_id) is None:
         abort(404)
-    target = _agenda_entry(event, request_id)
+    target = agenda_url(event, anchor=f"meeting-{request_id}")
     form = FeedbackForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -65,3 +61,57 @@ def feedback(slug: str, request_id: int) -> Response:
     db.session.commit()
     flash("Thank you: your feedback on this meeting is saved.", "success")
     return redirect(target)
+
+
+PER_PAGE = 50
+COMMENTS_PER_PAGE = 25
+PARTICIPANT_ORDERS = {
+    "name": "Name",
+    "no_shows": "Most no-shows against them",
+    "rating": "Lowest average rating",
+    "meetings": "Most meetings",
+}
+
+
+def _page_of(rows: list, per_page: int, argument: str) -> tuple[list, int, int]:
+    """The requested page of rows, the page number (clamped) and the number of pages."""
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(request.args.get(argument, 1, type=int) or 1, 1), pages)
+    return rows[(page - 1) * per_page : page * per_page], page, pages
+
+
+@bp.get("/events/<slug>/manage/attendance")
+@organiser_required
+def manage(event: Event) -> str:
+    figures = attendance_figures(event)
+    order = request.args.get("order", "name")
+    order = order if order in PARTICIPANT_ORDERS else "name"
+    rows = figures.participant_rows()  # by name
+    if order == "no_shows":
+        rows.sort(key=lambda pair: -pair[1].no_shows_against)
+    elif order == "rating":
+        # Unrated participants last: a missing average is not a low one.
+        rows.sort(key=lambda pair: (pair[1].average_rating is None, pair[1].average_rating or 0))
+    elif order == "meetings":
+        rows.sort(key=lambda pair: -pair[1].meetings)
+    rows_page, page, pages = _page_of(rows, PER_PAGE, "page")
+    comments, comments_page, comments_pages = _page_of(
+        figures.comments, COMMENTS_PER_PAGE, "comments_page"
+    )
+    return render_template(
+        "attendance/manage.html",
+        event=event,
+        figures=figures,
+        tally=figures.tally,
+        verdicts=Verdict,
+        rows=rows_page,
+        row_count=len(rows),
+        page=page,
+        pages=pages,
+        order=order,
+        orders=PARTICIPANT_ORDERS,
+        comments=comments,
+        comments_page=comments_page,
+        comments_pages=comments_pages,
+        repeat_no_shows=figures.repeat_no_shows(),
+    )
