@@ -70,3 +70,22 @@ def organiser_required(view: Callable) -> Callable:
         return view(event, *args, **kwargs)
 
     return wrapped
+
+
+def is_checkin_staff(event: Event, user: Any = None) -> bool:
+    """Check-in staff of this event, its organisers, and admins."""
+    return has_event_role(event, EventRoleKind.CHECKIN_STAFF, user) or is_organiser(event, user)
+
+
+def checkin_staff_required(view: Callable) -> Callable:
+    """For the check-in desk: passes the loaded event as `event`."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(slug: str, *args: Any, **kwargs: Any) -> Any:
+        event = get_event_or_404(slug)
+        if not is_checkin_staff(event):
+            abort(403)
+        return view(event, *args, **kwargs)
+
+    return wrapped

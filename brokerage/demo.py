@@ -22,6 +22,7 @@ from werkzeug.security import generate_password_hash
 from brokerage import mail
 from brokerage.auth.models import User
 from brokerage.auth.services import find_user_by_email
+from brokerage.checkin import services as checkin
 from brokerage.db_types import utcnow
 from brokerage.events import services as events
 from brokerage.events.defaults import DEFAULT_PARTICIPANT_TYPES, DEFAULT_TOPICS
@@ -44,6 +45,8 @@ ADMIN_EMAIL = "admin@example.org"
 ADMIN_PASSWORD = "demo-admin"  # noqa: S105 - published demo login
 ORGANISER_EMAIL = "organiser@example.org"
 ORGANISER_PASSWORD = "demo-organiser"  # noqa: S105 - published demo login
+STAFF_EMAIL = "staff@example.org"  # check-in staff of the demo event
+STAFF_PASSWORD = "demo-staff"  # noqa: S105 - published demo login
 PARTICIPANT_PASSWORD = "demo-participant"  # noqa: S105 - published demo login
 PARTICIPANT_COUNT = 120
 TABLE_COUNT = 40
@@ -886,6 +889,8 @@ def load_demo(seed: int = 2026) -> str:
         _ensure_user(ADMIN_EMAIL, ADMIN_PASSWORD, "Demo admin", is_admin=True)
         organiser = _ensure_user(ORGANISER_EMAIL, ORGANISER_PASSWORD, "Demo organiser")
         event = _create_event(organiser)
+        staff = _ensure_user(STAFF_EMAIL, STAFF_PASSWORD, "Demo check-in staff")
+        checkin.grant_checkin_staff(event, staff)
         _add_sessions(event)
         tables = events.generate_tables(event, TABLE_COUNT)
         participants = _add_participants(event, organiser, rng)
@@ -1321,6 +1326,7 @@ def _summary(event: Event, *, created: bool) -> str:
         "",
         f"Open {current_app.config['PUBLIC_URL']} and log in as:",
         f"  organiser    {ORGANISER_EMAIL} / {ORGANISER_PASSWORD}",
+        f"  check-in     {STAFF_EMAIL} / {STAFF_PASSWORD}",
         f"  participant  {participant_email(1)} … {participant_email(PARTICIPANT_COUNT)}"
         f" / {PARTICIPANT_PASSWORD}",
         f"  admin        {ADMIN_EMAIL} / {ADMIN_PASSWORD}",
