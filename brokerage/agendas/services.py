@@ -28,7 +28,7 @@ from brokerage.events.models import Event, MeetingSession, Slot, Table
 from brokerage.extensions import db
 from brokerage.meetings.models import MeetingRequest, RequestStatus
 from brokerage.registration.models import Participant, ParticipantStatus
-from brokerage.scheduling.models import MeetingState, ScheduledMeeting
+from brokerage.scheduling.models import MeetingState, ScheduledMeeting, UnscheduledRequest
 
 NO_TABLE_YET = "Table to be announced"
 
@@ -310,3 +310,55 @@ def _idle_runs(busy: Sequence[bool]) -> list[tuple[int, int]]:
     if start is not None:
         runs.append((start, len(busy) - 1))
     return runs
+
+
+# --- accepted, not (yet) scheduled -----------------------------------------------------------
+
+WAITING_FOR_A_SLOT = "Waiting for a slot"
+
+
+@dataclass(frozen=True)
+class WaitingMeeting:
+    """An accepted request without a meeting in the published schedule."""
+
+    request_id: int
+    partner_name: str
+    partner_organisation: str
+    partner_country: str
+    reason: str  # the published run's reason, or "Waiting for a slot"
+
+
+def waiting_for(event: Event, participant: Participant) -> list[WaitingMeeting]:
+    """The participant's accepted requests the published schedule has no meeting for."""
+    from brokerage.scheduling.editing import waiting_requests
+
+    run_id = event.published_run_id
+    if run_id is None:
+        return []
+    requests = waiting_requests(event, participant)
+    if not requests:
+        return []
+    reasons: dict[int, str] = dict(
+        db.session.execute(
+            select(UnscheduledRequest.request_id, UnscheduledRequest.reason).where(
+                UnscheduledRequest.run_id == run_id,
+                UnscheduledRequest.request_id.in_([request.id for request in requests]),
+            )
+        )
+        .tuples()
+        .all()
+    )
+    waiting = []
+    for request in requests:
+        partner = request.recipient if request.sender_id == participant.id else request.sender
+        reason = reasons.get(request.id) or WAITING_FOR_A_SLOT
+        waiting.append(
+            WaitingMeeting(
+                request_id=request.id,
+                partner_name=partner.full_name,
+                partner_organisation=partner.organisation.name,
+                partner_country=partner.organisation.country,
+                reason=reason[:1].upper() + reason[1:],
+            )
+        )
+    return waiting

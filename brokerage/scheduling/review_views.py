@@ -1,21 +1,20 @@
-"""Reviewing, comparing and publishing schedule runs; the participant's meetings page.
+"""Reviewing, comparing and publishing schedule runs.
 
 Access:
 - /events/<slug>/manage/schedule/...: organisers of this event and admins (others 403); a run
   of another event is a 404.
-- /events/<slug>/meetings: approved participants of the event (others 403, anonymous users
-  go to the login page). It shows the published schedule only, never a draft.
+- /events/<slug>/meetings: anyone; the old "My meetings" page redirects to the agenda page
+  (agendas.agenda), which checks access.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from brokerage.access import get_event_or_404, organiser_required
 from brokerage.events.models import Event, Table
 from brokerage.extensions import db
-from brokerage.meetings.services import participant_for
 from brokerage.registration.models import Participant
 from brokerage.scheduling import charts, review
 from brokerage.scheduling.models import ScheduledMeeting, ScheduleRun
@@ -180,15 +179,7 @@ def publish(event: Event, run_id: int):
 
 
 @bp.get("/events/<slug>/meetings")
-@login_required
-def my_meetings(slug: str) -> str:
+def my_meetings(slug: str) -> Response:
+    """The old "My meetings" page: the agenda page replaced it."""
     event = get_event_or_404(slug)
-    participant = participant_for(event, current_user)
-    if participant is None or not participant.is_approved:
-        abort(403, "Only approved participants of this event have a meetings page.")
-    return render_template(
-        "scheduling/my_meetings.html",
-        event=event,
-        participant=participant,
-        agenda=review.participant_agenda(event, participant),
-    )
+    return redirect(url_for("agendas.agenda", slug=event.slug))

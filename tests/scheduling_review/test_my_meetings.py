@@ -1,4 +1,4 @@
-"""The participant's meetings page: the published schedule only, never a draft."""
+"""The participant's agenda page (which replaced "My meetings"): the published schedule only."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from tests.scheduling_review.test_review import AD_REASON, make_draft
 
 
 def meetings_url(world: World) -> str:
-    return f"/events/{world.slug}/meetings"
+    return f"/events/{world.slug}/agenda"
 
 
 def logout(client) -> None:
@@ -36,7 +36,13 @@ def test_before_publication_nothing_of_a_draft_shows(app, client, world):
     assert "The schedule is not published yet" in html
     for name in ("Dan Dirac", "Bob Babbage", "Lovelace Labs", "09:00", "booth"):
         assert name not in html
-    assert f'href="/events/{world.slug}/meetings"' in html  # the nav link
+    assert f'href="/events/{world.slug}/agenda"' in html  # the nav link
+
+
+def test_the_old_meetings_address_leads_to_the_agenda(client, world):
+    response = client.get(f"/events/{world.slug}/meetings")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(meetings_url(world))
 
 
 def test_after_publication_meetings_in_time_order_with_partner_and_reasons(app, client, world):
@@ -62,11 +68,11 @@ def test_after_publication_meetings_in_time_order_with_partner_and_reasons(app, 
     # Cleo: 09:00 table 1 with Dan, 09:50 booth B1 with Ada, 10:15 table 2 with Bob.
     order = [html.index(text) for text in ("Dan Dirac", "Ada Lovelace", "Bob Babbage")]
     assert order == sorted(order)
-    assert "09:00–09:20" in html
-    assert "Booth B1" in html
+    assert "09:00</time>–09:20" in html
+    assert "Booth: Ada Lovelace (table B1)" in html
     assert "Table 2" in html
     assert "Dirac Labs · Germany" in html
-    assert "14:00" not in html  # the draft's afternoon moves stay hidden
+    assert "14:00</time>" not in html  # the draft's afternoon moves stay hidden
     assert "Lena Late" in html
     assert "Waiting for a slot" in html
 
@@ -114,7 +120,7 @@ def test_only_approved_participants_of_the_event(app, client, world):
     logout(client)
     login(client, world.organiser_email, PASSWORD)  # organising is not participating
     assert client.get(meetings_url(world)).status_code == 403
-    assert client.get("/events/no-such-event/meetings").status_code == 404
+    assert client.get("/events/no-such-event/agenda").status_code == 404
 
 
 def get_participant(world: World, key: str):
