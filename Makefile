@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app brokerage
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: demo test lint format install install-dev serve migrate clean
+.PHONY: demo test e2e chromium lint format install install-dev serve migrate clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,28 @@ format: install-dev
 
 test: lint
 	$(BIN)/pytest
+
+# The browser suite (tests/e2e): Debian's Chromium driven by Playwright, axe-core from npm for
+# the accessibility check. `make test` skips it; this target installs what it needs and runs it.
+CHROMIUM ?= /usr/bin/chromium
+AXE_DIR := tests/e2e/axe
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ] || ! command -v npm >/dev/null; then \
+		echo "Installing Chromium and npm with apt-get"; \
+		$(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium chromium-driver npm; \
+	fi
+
+$(AXE_DIR)/node_modules/.package-lock.json: $(AXE_DIR)/package-lock.json | chromium
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+# A fresh SQLite database and the in-process job runner, whatever the environment says.
+e2e: install-dev chromium $(AXE_DIR)/node_modules/.package-lock.json
+	env -u REDIS_URL -u TEST_DATABASE_URL BROKERAGE_E2E=1 BROKERAGE_CHROMIUM=$(CHROMIUM) \
+		$(BIN)/pytest tests/e2e
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
