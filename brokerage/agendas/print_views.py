@@ -1,7 +1,155 @@
-"""The organiser's print-outs and exports: all agendas, table sheets, CSV/XLSX, reprints."""
+"""The organiser's print-outs and exports: all agendas, table sheets, CSV/XLSX, reprints.
+
+Access: organisers of the event and admins (others 403, anonymous users go to the login
+page), under /events/<slug>/manage/prints. Every document shows the PUBLISHED schedule only;
+before anything is published they refuse with a message on the print-outs page. Downloads
+that record what was printed are POSTs (they change state) and answer with the file.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import datetime
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from brokerage.access import organiser_required
+from brokerage.agendas.documents import agendas_pdf
+from brokerage.agendas.exports import schedule_counts, schedule_csv, schedule_rows, schedule_xlsx
+from brokerage.agendas.reprint import email_agendas, record_printed, reprint_status
+from brokerage.agendas.table_sheets import table_sheets, table_sheets_pdf
+from brokerage.events.models import Event
+from brokerage.extensions import db
 
 bp = Blueprint("agenda_prints", __name__)
+
+NOT_PUBLISHED = "There is no published schedule yet: publish a run first, then print."
+NO_PARTICIPANTS = "There are no approved participants, so there are no agendas to print."
+NOTHING_CHANGED = "No agenda has changed since the last print."
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",  # personal data
+        },
+    )
+
+
+def _filename(event: Event, name: str, extension: str) -> str:
+    return f"{name}-{event.slug}-{datetime.now(event.zone):%Y%m%d-%H%M}.{extension}"
+
+
+def _refuse_unpublished(event: Event) -> BaseResponse:
+    flash(NOT_PUBLISHED, "error")
+    return redirect(url_for(".index", slug=event.slug))
+
+
+@bp.get("/events/<slug>/manage/prints")
+@organiser_required
+def index(event: Event) -> str:
+    published = event.published_run_id is not None
+    return render_template(
+        "agendas/manage/prints.html",
+        event=event,
+        published=published,
+        counts=schedule_counts(event),
+        changed_count=len(reprint_status(event).changed) if published else 0,
+    )
+
+
+@bp.get("/events/<slug>/manage/prints/schedule.csv")
+@organiser_required
+def schedule_csv_download(event: Event) -> BaseResponse:
+    if event.published_run_id is None:
+        return _refuse_unpublished(event)
+    data = schedule_csv(schedule_rows(event))
+    return _download(data, "text/csv", _filename(event, "schedule", "csv"))
+
+
+@bp.get("/events/<slug>/manage/prints/schedule.xlsx")
+@organiser_required
+def schedule_xlsx_download(event: Event) -> BaseResponse:
+    if event.published_run_id is None:
+        return _refuse_unpublished(event)
+    data = schedule_xlsx(schedule_rows(event), event)
+    return _download(data, XLSX_TYPE, _filename(event, "schedule", "xlsx"))
+
+
+@bp.get("/events/<slug>/manage/prints/table-sheets.pdf")
+@organiser_required
+def table_sheets_download(event: Event) -> BaseResponse:
+    if event.published_run_id is None:
+        return _refuse_unpublished(event)
+    data = table_sheets_pdf(event, table_sheets(event))
+    return _download(data, "application/pdf", _filename(event, "table-sheets", "pdf"))
+
+
+@bp.post("/events/<slug>/manage/prints/agendas.pdf")
+@organiser_required
+def all_agendas(event: Event) -> BaseResponse:
+    """Every approved participant's agenda in one PDF; all recorded as printed."""
+    if event.published_run_id is None:
+        return _refuse_unpublished(event)
+    status = reprint_status(event)
+    if not status.statuses:
+        flash(NO_PARTICIPANTS, "error")
+        return redirect(url_for(".index", slug=event.slug))
+    data = agendas_pdf(status.agendas)
+    record_printed(status.statuses)
+    db.session.commit()
+    return _download(data, "application/pdf", _filename(event, "agendas", "pdf"))
+
+
+@bp.get("/events/<slug>/manage/prints/reprint")
+@organiser_required
+def reprint(event: Event) -> str:
+    published = event.published_run_id is not None
+    status = reprint_status(event) if published else None
+    return render_template(
+        "agendas/manage/reprint.html",
+        event=event,
+        published=published,
+        status=status,
+        changed=status.changed if status else [],
+    )
+
+
+@bp.post("/events/<slug>/manage/prints/reprint/changed.pdf")
+@organiser_required
+def changed_agendas(event: Event) -> BaseResponse:
+    """The agendas that changed since they were last printed, in one PDF; recorded."""
+    if event.published_run_id is None:
+        return _refuse_unpublished(event)
+    changed = reprint_status(event).changed
+    if not changed:
+        flash(NOTHING_CHANGED, "info")
+        return redirect(url_for(".reprint", slug=event.slug))
+    data = agendas_pdf([status.agenda for status in changed])
+    record_printed(changed)
+    db.session.commit()
+    return _download(data, "application/pdf", _filename(event, "agendas-changed", "pdf"))
+
+
+@bp.post("/events/<slug>/manage/prints/reprint/email")
+@organiser_required
+def email_changed(event: Event) -> BaseResponse:
+    """E-mail each participant whose agenda changed their new agenda as a PDF; recorded."""
+    if event.published_run_id is None:
+        return _refuse_unpublished(event)
+    changed = reprint_status(event).changed
+    if not changed:
+        flash(NOTHING_CHANGED, "info")
+        return redirect(url_for(".reprint", slug=event.slug))
+    sent = email_agendas(event, changed)
+    db.session.commit()
+    flash(
+        f"Updated agenda{'' if sent == 1 else 's'} e-mailed to {sent} "
+        f"participant{'' if sent == 1 else 's'}.",
+        "success",
+    )
+    return redirect(url_for(".reprint", slug=event.slug))

@@ -1,0 +1,126 @@
+"""Table sheets: one A4 page per table or booth with its meetings slot by slot.
+
+A table host reads who meets at their table and when; the large label doubles as signage.
+Only the PUBLISHED run is shown. Cancelled meetings leave their slot free (a cancelled request
+frees the slot, which a later meeting may take). Three queries whatever the event's size: the
+tables (with booth owners and their organisations), the slots, and the run's meetings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from brokerage.events.models import Event, Table
+from brokerage.extensions import db
+from brokerage.pdf import render_pdf
+from brokerage.registration.models import Participant
+from brokerage.scheduling.models import ScheduledMeeting
+from brokerage.scheduling.review import event_slots, is_active, load_meetings
+
+
+@dataclass(frozen=True)
+class SheetPerson:
+    name: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    starts_at: datetime  # aware UTC; shown in the event's zone
+    ends_at: datetime
+    people: tuple[SheetPerson, SheetPerson] | None  # None: the slot is free
+
+
+@dataclass(frozen=True)
+class SheetSession:
+    day: date  # in the event's zone
+    name: str
+    rows: list[SheetRow]
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    title: str  # "Table 7", "Booth B1"
+    booth_owner: SheetPerson | None
+    sessions: list[SheetSession]
+
+    @property
+    def meeting_count(self) -> int:
+        return sum(row.people is not None for session in self.sessions for row in session.rows)
+
+
+def _tables(event: Event) -> list[Table]:
+    return list(
+        db.session.scalars(
+            select(Table)
+            .where(Table.event_id == event.id)
+            .options(joinedload(Table.booth_owner).joinedload(Participant.organisation))
+            .order_by(Table.position, Table.id)
+        )
+    )
+
+
+def _person(participant: Participant) -> SheetPerson:
+    return SheetPerson(participant.full_name, participant.organisation.name)
+
+
+def _people(meeting: ScheduledMeeting, table: Table) -> tuple[SheetPerson, SheetPerson]:
+    """Both participants; at a booth, its owner first (they host)."""
+    sender, recipient = meeting.request.sender, meeting.request.recipient
+    if table.booth_owner_id == recipient.id:
+        sender, recipient = recipient, sender
+    return _person(sender), _person(recipient)
+
+
+def _title(table: Table) -> str:
+    place = table.place
+    return place[:1].upper() + place[1:]
+
+
+def table_sheets(event: Event) -> list[TableSheet]:
+    """Every table and booth of the event in display order; [] when nothing is published."""
+    if event.published_run_id is None:
+        return []
+    tables = _tables(event)
+    slots = event_slots(event)
+    at: dict[tuple[int, int], ScheduledMeeting] = {}
+    for meeting in load_meetings(event.published_run_id):
+        if meeting.table_id is not None and is_active(meeting):
+            at[meeting.table_id, meeting.slot_id] = meeting
+    sheets = []
+    for table in tables:
+        by_session: dict[int, SheetSession] = {}
+        for slot in slots:
+            meeting = at.get((table.id, slot.id))
+            session = by_session.get(slot.session_id)
+            if session is None:
+                session = SheetSession(
+                    day=event.local(slot.session.starts_at).date(), name=slot.session.name, rows=[]
+                )
+                by_session[slot.session_id] = session
+            session.rows.append(
+                SheetRow(
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    people=_people(meeting, table) if meeting is not None else None,
+                )
+            )
+        owner = table.booth_owner
+        sheets.append(
+            TableSheet(
+                title=_title(table),
+                booth_owner=_person(owner) if owner is not None else None,
+                sessions=list(by_session.values()),
+            )
+        )
+    return sheets
+
+
+def table_sheets_pdf(event: Event, sheets: list[TableSheet]) -> bytes:
+    html = render_template("agendas/pdf_table_sheets.html", event=event, sheets=sheets)
+    return render_pdf(html)

@@ -1,0 +1,77 @@
+"""Table sheets: one page per table, text extracted with pypdf."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from brokerage.agendas.table_sheets import table_sheets
+from brokerage.extensions import db
+from tests.agenda_prints.conftest import HTML_NAME, HTML_ORGANISATION, build_world, event_of
+from tests.agenda_prints.helpers import count_queries, more_meetings
+
+
+def _pages(data: bytes) -> list[str]:
+    assert data.startswith(b"%PDF")
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_one_page_per_table_with_its_meetings(organiser_client, world):
+    response = organiser_client.get(f"/events/{world.slug}/manage/prints/table-sheets.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert 'filename="table-sheets-' in response.headers["Content-Disposition"]
+    table_1, table_2, booth = _pages(response.data)
+
+    assert "Table 1" in table_1
+    assert "10:00–10:20" in table_1
+    assert "Иван Петров" in table_1
+    assert "Български иновации ООД" in table_1
+    assert f"{HTML_NAME} Zed" in table_1  # escaped: shown as text, not markup
+    assert HTML_ORGANISATION in table_1
+    assert "Page 1 of 3" in table_1
+
+    # The cancelled meeting frees its slot; the draft's meeting at 11:15 never shows.
+    assert "Table 2" in table_2
+    assert "0 meetings" in table_2
+    assert "Παπαδόπουλος" not in table_2
+    assert "Vogel" not in table_2
+
+    assert "Booth B1" in booth
+    assert "Booth of Ana Marković" in booth
+    assert "Marković Čistoća d.o.o." in booth
+    assert "Γιώργος Παπαδόπουλος" in booth
+    assert "Ελληνική Ενέργεια Α.Ε." in booth
+    assert "Page 3 of 3" in booth
+    for page in (table_1, table_2, booth):
+        assert "Innovation Partnering Day" in page  # the event's name on every sheet
+
+
+def test_a_booth_lists_its_owner_first_and_the_slots_in_order(app_ctx):
+    world = build_world()
+    sheets = table_sheets(event_of(world))
+    booth = sheets[-1]
+    assert booth.title == "Booth B1"
+    rows = booth.sessions[0].rows
+    assert [row.people[0].name if row.people else None for row in rows] == [
+        "Ana Marković",
+        "Ana Marković",
+        None,
+        None,  # the draft's 11:15 meeting is not published
+    ]
+    assert booth.meeting_count == 2
+
+
+def test_table_sheets_cost_the_same_queries_at_any_size(app_ctx):
+    world = build_world()
+    event = event_of(world)
+    with count_queries() as small:
+        table_sheets(event)
+    more_meetings(event, world, count=12)
+    db.session.expire_all()
+    event = event_of(world)
+    with count_queries() as large:
+        sheets = table_sheets(event)
+    assert len(sheets) == 3 + 12
+    assert large.count == small.count <= 4
