@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from brokerage.attendance.models import MeetingOutcome
@@ -26,7 +27,7 @@ class FeedbackForm(FlaskForm):
     # agenda has its own form and its own element ids.
     outcome = RadioField(
         "Did the meeting take place?",
-        choices=[(outcome.value, label) for outcome, label in OUTCOME_LABELS.items()],
+        choices=[SelectChoice(outcome.value, label) for outcome, label in OUTCOME_LABELS.items()],
         validators=[InputRequired(message="Say whether the meeting took place.")],
     )
     rating = IntegerField(

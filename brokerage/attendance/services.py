@@ -21,7 +21,6 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
-from werkzeug.routing import BuildError
 
 from brokerage.attendance.figures import published_meetings
 from brokerage.attendance.models import MeetingFeedback, MeetingOutcome
@@ -143,12 +142,7 @@ def record_feedback(
 
 def agenda_url(event: Event, *, anchor: str | None = None, external: bool = False) -> str:
     """The participant's agenda page, where the feedback forms are."""
-    try:
-        return url_for("agendas.agenda", slug=event.slug, _anchor=anchor, _external=external)
-    except BuildError:  # before the agenda page existed, the meetings page listed them
-        return url_for(
-            "schedule_review.my_meetings", slug=event.slug, _anchor=anchor, _external=external
-        )
+    return url_for("agendas.agenda", slug=event.slug, _anchor=anchor, _external=external)
 
 
 @dataclass(frozen=True)
