@@ -12,7 +12,9 @@ Times carry the event's TZID, defined by a VTIMEZONE built for the event's years
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 
@@ -40,7 +42,7 @@ def event_is_over(agenda: Agenda, now: datetime) -> bool:
 
 def agenda_ics(agenda: Agenda, *, now: datetime | None = None) -> bytes:
     """The agenda's meetings as one VCALENDAR with a VEVENT each."""
-    from icalendar import Calendar, Event, Timezone
+    from icalendar import Calendar, Event
 
     now = now or datetime.now(UTC)
     event = agenda.event
@@ -57,14 +59,8 @@ def agenda_ics(agenda: Agenda, *, now: datetime | None = None) -> bytes:
         if not (meeting.cancelled and event_is_over(agenda, now))
     ]
     if meetings:
-        # Only the years the event spans: the zone's full history would make the feed slow.
         calendar.add_component(
-            Timezone.from_tzinfo(
-                event.zone,
-                tzid=event.timezone,
-                first_date=date(event.start_date.year, 1, 1),
-                last_date=date(event.end_date.year + 1, 1, 1),
-            )
+            _timezone(event.timezone, event.start_date.year, event.end_date.year)
         )
     with link_context():
         agenda_url = url_for("agendas.agenda", slug=event.slug, _external=True)
@@ -84,6 +80,20 @@ def agenda_ics(agenda: Agenda, *, now: datetime | None = None) -> bytes:
         entry.add("transp", "TRANSPARENT" if meeting.cancelled else "OPAQUE")
         calendar.add_component(entry)
     return calendar.to_ical()
+
+
+@cache
+def _timezone(name: str, first_year: int, last_year: int):  # -> icalendar.Timezone
+    """The VTIMEZONE for the event's years only: the zone's whole history would be slow and
+    long. Built once per zone and years; to_ical() only reads it."""
+    from icalendar import Timezone
+
+    return Timezone.from_tzinfo(
+        ZoneInfo(name),
+        tzid=name,
+        first_date=date(first_year, 1, 1),
+        last_date=date(last_year + 1, 1, 1),
+    )
 
 
 def _summary(meeting: AgendaMeeting) -> str:
