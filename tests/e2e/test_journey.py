@@ -91,7 +91,7 @@ class Journey:
     run_id: int | None = None
     meeting_id: int | None = None
     meeting_starts_at: datetime | None = None
-    ics_sequence: int | None = None
+    feed_urls: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -415,3 +415,118 @@ def test_4_organiser_runs_reviews_and_publishes(
         assert len(meetings) == 1
         journey.meeting_id = meetings[0].id
         journey.meeting_starts_at = meetings[0].slot.starts_at
+
+
+# --- 5 ----------------------------------------------------------------------------------
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def calendar_events(data: bytes) -> list:
+    from icalendar import Calendar
+
+    return list(Calendar.from_ical(data).walk("VEVENT"))
+
+
+def download(page: Page, link_name: str) -> bytes:
+    with page.expect_download() as info:
+        page.get_by_role("link", name=link_name).click()
+    path = info.value.path()
+    return Path(path).read_bytes()
+
+
+def test_5_participants_see_and_download_their_agenda(
+    people: People,
+    journey: Journey,
+    shots: Shots,
+    accessibility: AccessibilityLog,
+) -> None:
+    assert journey.meeting_starts_at is not None
+    for person, partner in ((ANA, BJORN), (BJORN, ANA)):
+        page = people.page(person.key)
+        page.goto(f"/events/{SLUG}/agenda")
+        expect(page.get_by_role("heading", name="My agenda", level=1)).to_be_visible()
+        expect(page.get_by_text(partner.full_name).first).to_be_visible()
+        if person is ANA:
+            shots.take(page, "agenda")
+            accessibility.check(page, "agenda")
+
+        pdf_link = page.get_by_role("link", name="Download PDF")
+        response = page.request.get(pdf_link.get_attribute("href") or "")
+        assert response.ok, response.status
+        assert response.headers["content-type"].startswith("application/pdf")
+        pdf = response.body()
+        assert pdf.startswith(b"%PDF"), pdf[:20]
+        assert partner.full_name in pdf_text(pdf)
+        if person is ANA:
+            (shots.directory / "agenda-ana.pdf").write_bytes(pdf)
+
+        ics = download(page, "Add to calendar (.ics)")
+        (event,) = calendar_events(ics)
+        assert event.decoded("dtstart") == journey.meeting_starts_at
+        assert partner.full_name in str(event.get("summary")) + str(event.get("description"))
+        journey.feed_urls[person.key] = page.locator("#calendar-feed-url").input_value()
+
+
+# --- 6 ----------------------------------------------------------------------------------
+
+
+def feed_event(people: People, url: str) -> object:
+    """The meeting as a calendar app sees it: no login, the token in the URL is the key."""
+    response = people.page("calendar-app").request.get(url)
+    assert response.ok, (url, response.status)
+    (event,) = calendar_events(response.body())
+    return event
+
+
+def test_6_organiser_moves_the_meeting_and_the_feed_follows(
+    people: People,
+    journey: Journey,
+    live_server: LiveServer,
+    shots: Shots,
+) -> None:
+    from sqlalchemy import select
+
+    from brokerage.events.models import Event, MeetingSession
+    from brokerage.extensions import db
+
+    feed_url = journey.feed_urls[ANA.key]
+    before = feed_event(people, feed_url)
+    assert before.decoded("dtstart") == journey.meeting_starts_at
+    sequence_before = int(before.get("sequence", 0))
+
+    with live_server.app.app_context():
+        event = db.session.scalar(select(Event).where(Event.slug == SLUG))
+        day_2 = db.session.scalar(
+            select(MeetingSession).where(
+                MeetingSession.event_id == event.id, MeetingSession.name == "Day 2 morning"
+            )
+        )
+        new_slot = day_2.slots[1]
+        new_slot_id, new_start = new_slot.id, new_slot.starts_at
+
+    organiser = people.page("organiser")
+    organiser.goto(f"/events/{SLUG}/manage/schedule/runs/{journey.run_id}/meetings")
+    organiser.get_by_role(
+        "link", name=f"Edit the meeting of {ANA.full_name} and {BJORN.full_name}"
+    ).click()
+    organiser.get_by_label("Slot").select_option(value=str(new_slot_id))
+    shots.take(organiser, "move-meeting")
+    organiser.get_by_role("button", name="Save", exact=True).click()
+    expect_flash(organiser, "Meeting saved")
+
+    after = feed_event(people, feed_url)
+    assert after.decoded("dtstart") == new_start
+    assert int(after.get("sequence", 0)) > sequence_before
+    bjorn_after = feed_event(people, journey.feed_urls[BJORN.key])
+    assert bjorn_after.decoded("dtstart") == new_start
+
+    ana = people.page(ANA.key)
+    ana.goto(f"/events/{SLUG}/agenda")
+    shots.take(ana, "agenda-after-move")
