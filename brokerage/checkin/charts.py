@@ -32,7 +32,7 @@ def timeline_chart(
     highest = _nice_top(max(counts, default=0) or 1)
     n = max(len(counts), 1)
     band = plot_width / n
-    bar_width = max(2.0, band * 0.8)
+    bar_width = min(40.0, max(2.0, band * 0.8))  # a lone quarter stays a bar, not a wall
 
     def y_of(value: float) -> float:
         return top + plot_height - plot_height * value / highest

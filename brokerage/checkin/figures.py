@@ -18,6 +18,7 @@ from brokerage.extensions import db
 from brokerage.registration.models import Organisation, Participant, ParticipantStatus
 
 BUCKET_MINUTES = 15
+MIN_BUCKETS = 8  # a chart spans at least two hours, so one busy quarter reads as a peak
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,13 @@ def timeline(
     result = []
     for day in sorted(days):
         first, last = min(days[day]), max(days[day])
+        missing = MIN_BUCKETS - 1 - int((last - first) / timedelta(minutes=minutes))
+        if missing > 0:
+            # Widen around the check-ins, but never into the day before or after.
+            midnight = datetime.combine(day, datetime.min.time())
+            step = timedelta(minutes=minutes)
+            first = max(midnight, first - step * (missing // 2))
+            last = min(midnight + timedelta(days=1) - step, first + step * (MIN_BUCKETS - 1))
         buckets = []
         current = first
         while current <= last:

@@ -198,24 +198,23 @@ def staff_name(check_in: CheckIn | None) -> str:
 
 
 def headline(result: DeskResult, event: Event, now: datetime | None = None) -> str:
-    """The one line the desk shows in large type."""
+    """The one line the desk shows in large type, above the person's name."""
     participant = result.participant
-    name = participant.full_name if participant is not None else ""
     if result.outcome is Outcome.CHECKED_IN:
-        return f"Checked in: {name}"
+        return "Checked in"
     if result.outcome is Outcome.ALREADY:
         check_in = result.check_in
         if check_in is None:
-            return f"{name} is already checked in"
+            return "Already checked in"
         moment = event.local(check_in.checked_in_at)
         today = event.local(now or utcnow()).date()
         when = (
             f"{moment:%H:%M}" if moment.date() == today else f"{moment:%H:%M} on {moment:%a %d %b}"
         )
-        return f"{name} is already checked in at {when} by {staff_name(check_in)}"
+        return f"Already checked in at {when} by {staff_name(check_in)}"
     if result.outcome is Outcome.NOT_APPROVED:
         status = participant.status.value if participant is not None else "unknown"
-        return f"Not approved: {name} (registration {status})"
+        return f"Not approved (registration {status})"
     if result.outcome is Outcome.OTHER_EVENT:
         return "Other event: this badge belongs to another event"
     return "Unknown badge: not a badge of this event"

@@ -45,7 +45,7 @@ def test_a_scan_checks_in_and_shows_who(app, client, world):
     as_user(client, world.staff)
     html = scan(client, world, world.tokens["ada"] + "\n")  # scanners may send a newline
     text = result_of(html)
-    assert "Checked in: José Müller" in text
+    assert "Checked in José Müller" in text
     assert "Électricité Ltd" in text
     assert "France" in text
     assert "Company / SME" in text
@@ -70,7 +70,7 @@ def test_a_replayed_badge_says_already_checked_in_with_time_and_staff(app, clien
         )
     html = scan(client, world, world.tokens["bob"])
     text = result_of(html)
-    assert f"Bob Babbage is already checked in at {local:%H:%M} by Sam Staff" in text
+    assert f"Already checked in at {local:%H:%M} by Sam Staff Bob Babbage" in text
     assert 'data-outcome="already"' in html
     assert len(check_ins(app)) == 1
 
@@ -90,7 +90,7 @@ def test_the_time_is_shown_in_the_event_zone(app, world):
         db.session.flush()
         result = services.DeskResult(services.Outcome.ALREADY, ada, check_in)
         same_day = services.headline(result, event, datetime(2026, 7, 7, 12, tzinfo=UTC))
-        assert same_day == "José Müller is already checked in at 09:12 by Sam Staff"
+        assert same_day == "Already checked in at 09:12 by Sam Staff"
         next_day = services.headline(result, event, datetime(2026, 7, 8, 8, tzinfo=UTC))
         assert next_day.endswith("at 09:12 on Tue 07 Jul by Sam Staff")
         db.session.rollback()
@@ -127,7 +127,7 @@ def test_an_empty_or_huge_scan_is_a_field_error(app, client, world):
 def test_a_participant_not_approved_is_not_checked_in(app, client, world):
     as_user(client, world.staff)
     html = scan(client, world, world.tokens["pia"])
-    assert "Not approved: Pia Pending (registration pending)" in result_of(html)
+    assert "Not approved (registration pending) Pia Pending" in result_of(html)
     assert check_ins(app) == []
 
 
@@ -175,7 +175,7 @@ def test_check_in_by_name(app, client, world):
     response = client.submit(url, {}, form_url=desk_url(world) + "?q=bob")
     assert response.status_code == 302
     html = client.get(desk_url(world)).get_data(as_text=True)
-    assert "Checked in: Bob Babbage" in result_of(html)
+    assert "Checked in Bob Babbage" in result_of(html)
     [row] = check_ins(app)
     assert row.method is CheckInMethod.SEARCH
     # A participant of another event, or no participant at all: 404.
@@ -206,7 +206,7 @@ def test_undo_asks_first_then_forgets_the_check_in(app, client, world):
     assert client.get(undo_url).status_code == 302
     assert client.submit(undo_url, {}, form_url=desk_url(world)).status_code == 302
     # And they can be checked in again.
-    assert "Checked in: José Müller" in result_of(scan(client, world, world.tokens["ada"]))
+    assert "Checked in José Müller" in result_of(scan(client, world, world.tokens["ada"]))
 
 
 def test_user_text_is_escaped(app, client, world):

@@ -63,10 +63,16 @@ def test_figures_count_by_type_and_over_time(app, world):
             "Cluster": (0, 0),
         }
         [day] = figures.days
+        # Padded to two hours around the check-ins, so a short burst still reads as one.
         assert [(f"{b.starts_at:%H:%M}", b.count) for b in day.buckets] == [
+            ("08:30", 0),
+            ("08:45", 0),
             ("09:00", 1),
             ("09:15", 0),
             ("09:30", 1),
+            ("09:45", 0),
+            ("10:00", 0),
+            ("10:15", 0),
         ]
         # A check-in whose registration is later cancelled is counted apart.
         db.session.get(Participant, world.people["ada"]).status = ParticipantStatus.CANCELLED
@@ -151,3 +157,49 @@ def test_xlsx_export_has_the_same_rows(app, client, world):
     for row in sheet.iter_rows():
         for cell in row:
             assert cell.data_type != "f"
+
+
+def _statements_during(action) -> int:
+    from sqlalchemy import event as sa_event
+
+    count = 0
+
+    def counted(*_args) -> None:
+        nonlocal count
+        count += 1
+
+    engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", counted)
+    try:
+        action()
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", counted)
+    return count
+
+
+def test_figures_exports_and_search_use_a_constant_number_of_queries(app, world):
+    from brokerage.checkin import exports, services
+
+    with app.app_context():
+        event = db.session.get(Event, world.event_id)
+
+        def everything() -> None:
+            db.session.expire_all()
+            checkin_figures(event)
+            exports.checkin_rows(event)
+            services.search_participants(event, "a")
+            services.latest_check_ins(event)
+
+        _fill_more(event, world, 3)
+        few = _statements_during(everything)
+        _fill_more(event, world, 30)
+        many = _statements_during(everything)
+        assert many == few
+        db.session.rollback()
+
+
+def _fill_more(event: Event, world: World, count: int) -> None:
+    for number in range(count):
+        person = make_participant(event, first_name="Anna", last_name=f"Many{number}")
+        _check_in(event, person, datetime(2026, 7, 7, 8, number % 60, tzinfo=UTC), world.staff_id)
+    db.session.flush()
