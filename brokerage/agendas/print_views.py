@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
 from brokerage.access import organiser_required
@@ -26,6 +27,10 @@ bp = Blueprint("agenda_prints", __name__)
 NOT_PUBLISHED = "There is no published schedule yet: publish a run first, then print."
 NO_PARTICIPANTS = "There are no approved participants, so there are no agendas to print."
 NOTHING_CHANGED = "No agenda has changed since the last print."
+RACED = "Someone else printed or e-mailed agendas at the same moment: please try again."
+# Each e-mail carries its own PDF (about 0.2 s to render), so one request sends a bounded
+# batch; the rest stay "changed" and the next press sends them.
+EMAIL_BATCH = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -42,6 +47,17 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 
 def _filename(event: Event, name: str, extension: str) -> str:
     return f"{name}-{event.slug}-{datetime.now(event.zone):%Y%m%d-%H%M}.{extension}"
+
+
+def _commit() -> bool:
+    """Commit the print records; False when a concurrent request recorded the same agendas."""
+    try:
+        db.session.commit()
+    except IntegrityError:  # two first prints of one agenda: PrintedAgenda is one per person
+        db.session.rollback()
+        flash(RACED, "error")
+        return False
+    return True
 
 
 def _refuse_unpublished(event: Event) -> BaseResponse:
@@ -101,7 +117,8 @@ def all_agendas(event: Event) -> BaseResponse:
         return redirect(url_for(".index", slug=event.slug))
     data = agendas_pdf(status.agendas)
     record_printed(status.statuses)
-    db.session.commit()
+    if not _commit():
+        return redirect(url_for(".index", slug=event.slug))
     return _download(data, "application/pdf", _filename(event, "agendas", "pdf"))
 
 
@@ -116,6 +133,7 @@ def reprint(event: Event) -> str:
         published=published,
         status=status,
         changed=status.changed if status else [],
+        email_batch=EMAIL_BATCH,
     )
 
 
@@ -131,7 +149,8 @@ def changed_agendas(event: Event) -> BaseResponse:
         return redirect(url_for(".reprint", slug=event.slug))
     data = agendas_pdf([status.agenda for status in changed])
     record_printed(changed)
-    db.session.commit()
+    if not _commit():
+        return redirect(url_for(".reprint", slug=event.slug))
     return _download(data, "application/pdf", _filename(event, "agendas-changed", "pdf"))
 
 
@@ -145,11 +164,14 @@ def email_changed(event: Event) -> BaseResponse:
     if not changed:
         flash(NOTHING_CHANGED, "info")
         return redirect(url_for(".reprint", slug=event.slug))
-    sent = email_agendas(event, changed)
-    db.session.commit()
+    sent = email_agendas(event, changed[:EMAIL_BATCH])
+    if not _commit():  # the rollback drops the queued e-mails too
+        return redirect(url_for(".reprint", slug=event.slug))
+    left = len(changed) - sent
     flash(
         f"Updated agenda{'' if sent == 1 else 's'} e-mailed to {sent} "
-        f"participant{'' if sent == 1 else 's'}.",
+        f"participant{'' if sent == 1 else 's'}."
+        + (f" {left} more to send: press the button again." if left else ""),
         "success",
     )
     return redirect(url_for(".reprint", slug=event.slug))

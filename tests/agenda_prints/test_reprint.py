@@ -251,3 +251,42 @@ def test_email_updated_agendas_with_the_pdf_attached(organiser_client, world, ap
         )
         assert emailed == _ids(world, "ivan", "eve")
         assert _changed_ids(world) == set()
+
+
+def test_emails_go_out_in_bounded_batches(organiser_client, world, app, mail_outbox, monkeypatch):
+    from brokerage.agendas import print_views
+
+    monkeypatch.setattr(print_views, "EMAIL_BATCH", 3)
+    url = REPRINT.format(slug=world.slug) + "/email"
+    first = organiser_client.submit(url, form_url=REPRINT.format(slug=world.slug))
+    page = organiser_client.get(first.headers["Location"]).get_data(as_text=True)
+    assert len(mail_outbox) == 3
+    assert "1 more to send" in page
+    assert "1</strong> of 6 agendas changed" in page
+    organiser_client.submit(url, form_url=REPRINT.format(slug=world.slug))
+    assert len(mail_outbox) == 4
+    assert len({mail.to for mail in mail_outbox}) == 4
+    with app.app_context():
+        assert _changed_ids(world) == set()
+
+
+def test_a_concurrent_first_print_is_a_message_not_a_500(organiser_client, world, app, monkeypatch):
+    from brokerage.agendas import print_views
+
+    real = print_views.record_printed
+
+    def racing(statuses, **kwargs):
+        real(statuses, **kwargs)
+        # What a second organiser's request would have inserted meanwhile.
+        db.session.add(PrintedAgenda(participant_id=world.people["ana"], fingerprint="0" * 64))
+
+    monkeypatch.setattr(print_views, "record_printed", racing)
+    response = organiser_client.submit(
+        f"/events/{world.slug}/manage/prints/agendas.pdf",
+        form_url=f"/events/{world.slug}/manage/prints",
+    )
+    assert response.status_code == 302
+    page = organiser_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "at the same moment" in page
+    with app.app_context():
+        assert db.session.scalars(select(PrintedAgenda)).all() == []
