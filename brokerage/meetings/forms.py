@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from brokerage.meetings.models import RequestPriority, RequestStatus
 from brokerage.meetings.services import MAX_MESSAGE_LENGTH, MAX_REASON_LENGTH, RequestFilters
+from brokerage.registration.models import Opportunity
 
 PRIORITY_LABELS = {
     RequestPriority.NORMAL: "Normal",
@@ -50,10 +51,31 @@ class RequestForm(FlaskForm):
         render_kw={"rows": 6, "maxlength": MAX_MESSAGE_LENGTH},
     )
     priority = _priority_field()
+    opportunity = SelectField(
+        "About an opportunity (optional)",
+        choices=[SelectChoice("", "No particular opportunity")],
+        validators=[Optional()],
+        description="The offer or request of theirs, or of yours, that you would like to discuss.",
+    )
 
     @property
     def priority_value(self) -> RequestPriority:
         return RequestPriority(self.priority.data)
+
+    def offer_opportunities(self, theirs: list[Opportunity], mine: list[Opportunity]) -> None:
+        """Fill the opportunity choices: the recipient's first, then the sender's own."""
+        self.opportunity.choices = [
+            SelectChoice("", "No particular opportunity"),
+            *(SelectChoice(str(item.id), f"Theirs: {item.title}") for item in theirs),
+            *(SelectChoice(str(item.id), f"Mine: {item.title}") for item in mine),
+        ]
+
+    def offers(self, value: str) -> bool:
+        return any(choice.value == value for choice in self.opportunity.choices)
+
+    @property
+    def opportunity_id(self) -> int | None:
+        return int(self.opportunity.data) if self.opportunity.data else None
 
 
 class ResponseForm(FlaskForm):

@@ -68,7 +68,12 @@ from brokerage.events.models import Event
 from brokerage.extensions import db
 from brokerage.mail import queue_mail
 from brokerage.meetings.models import MeetingRequest, RequestPriority, RequestStatus
-from brokerage.registration.models import Organisation, Participant, ParticipantStatus
+from brokerage.registration.models import (
+    Opportunity,
+    Organisation,
+    Participant,
+    ParticipantStatus,
+)
 from brokerage.urls import link_context
 
 MAX_MESSAGE_LENGTH = 1000
@@ -278,24 +283,45 @@ def send_request(
     priority: RequestPriority = RequestPriority.NORMAL,
     *,
     now: datetime | None = None,
+    opportunity_id: int | None = None,
 ) -> SendOutcome:
-    """Request a meeting; answers the other side's pending request when there is one."""
+    """Request a meeting; answers the other side's pending request when there is one.
+
+    `opportunity_id`: the sender's or the recipient's opportunity the meeting is about.
+    """
     now = now or utcnow()
     message = (message or "").strip()
     if len(message) > MAX_MESSAGE_LENGTH:
         raise RequestError(f"Keep the message to {MAX_MESSAGE_LENGTH:,} characters.", 400)
     check_may_send(sender, recipient, now=now)
+    if opportunity_id is not None:
+        _check_opportunity(opportunity_id, sender, recipient)
     _lock(sender)
     existing = request_between(sender.event, sender.id, recipient.id)
     if existing is None:
         check_within_limit(sender)
         request = _new_request(sender, recipient, message, priority, now)
         if request is not None:
+            request.opportunity_id = opportunity_id
             return _after_new(request, now)
         # The other side inserted the pair first (a race): carry on with their row.
         existing = request_between(sender.event, sender.id, recipient.id)
         assert existing is not None  # the unique constraint said it exists
-    return _send_to_existing(existing, sender, recipient, message, priority, now)
+    outcome = _send_to_existing(existing, sender, recipient, message, priority, now)
+    # The sender's own (re-sent) request takes their choice; the other side's keeps theirs.
+    if opportunity_id is not None and (
+        outcome.request.sender_id == sender.id or outcome.request.opportunity_id is None
+    ):
+        outcome.request.opportunity_id = opportunity_id
+    return outcome
+
+
+def _check_opportunity(opportunity_id: int, sender: Participant, recipient: Participant) -> None:
+    owner_id = db.session.scalar(
+        select(Opportunity.participant_id).where(Opportunity.id == opportunity_id)
+    )
+    if owner_id not in (sender.id, recipient.id):
+        raise RequestError("Choose one of your opportunities or one of theirs.", 400)
 
 
 def _new_request(

@@ -80,13 +80,21 @@ def new_request(slug: str, participant_id: int) -> Page:
     except services.RequestError as error:
         refusal = error
     form = RequestForm()
+    form.offer_opportunities(recipient.opportunities, me.opportunities)
+    chosen = request.args.get("opportunity", "")  # from "Request a meeting about this"
+    if request.method == "GET" and chosen and form.offers(chosen):
+        form.opportunity.data = chosen
     if request.method == "POST":
         if refusal is not None:
             return _new_request_page(event, me, recipient, form, existing, refusal, refusal.status)
         if form.validate_on_submit():
             try:
                 outcome = services.send_request(
-                    me, recipient, form.message.data or "", form.priority_value
+                    me,
+                    recipient,
+                    form.message.data or "",
+                    form.priority_value,
+                    opportunity_id=form.opportunity_id,
                 )
             except services.RequestError as error:
                 db.session.rollback()
