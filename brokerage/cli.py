@@ -43,11 +43,18 @@ def create_admin(email: str, password: str) -> None:
 
 @click.command("demo")
 @click.option("--seed", default=2026, show_default=True, help="Random seed of the demo data.")
-def demo(seed: int) -> None:
-    """Load the realistic demo event `demo`. Safe to run twice."""
+@click.option(
+    "--schedule-seconds",
+    default=10.0,
+    show_default=True,
+    type=float,
+    help="Solver time limit for the demo's published schedule (made once).",
+)
+def demo(seed: int, schedule_seconds: float) -> None:
+    """Load the realistic demo event `demo` with a published schedule. Safe to run twice."""
     from brokerage.demo import load_demo
 
-    summary = load_demo(seed=seed)
+    summary = load_demo(seed=seed, schedule_seconds=schedule_seconds)
     db.session.commit()
     click.echo(summary)
 

@@ -38,6 +38,7 @@ from brokerage.registration.models import (
     ParticipantStatus,
 )
 from brokerage.registration.services import OpportunityData, RegistrationData
+from brokerage.scheduling.models import RunMode, RunState, ScheduleRun
 from brokerage.urls import link_context
 
 DEMO_SLUG = "demo"
@@ -875,13 +876,23 @@ assert {kind.type_name for kind in ORGANISATION_KINDS} == {
 # --- The loader ----------------------------------------------------------------------------
 
 
-def load_demo(seed: int = 2026) -> str:
-    """Load the demo event and its people; flush, never commit. Return a printable summary."""
+def load_demo(seed: int = 2026, *, schedule_seconds: float | None = None) -> str:
+    """Load the demo event and its people; flush, never commit. Return a printable summary.
+
+    With `schedule_seconds`, also solve and publish a schedule (the solver's time limit), so
+    demo participants see their agendas; done once, when the event has no published run.
+    """
     if not inspect(db.session.connection()).has_table(Event.__tablename__):
         raise RuntimeError("The database has no tables: run `flask --app brokerage db upgrade`.")
     existing = events.find_event_by_slug(DEMO_SLUG)
     if existing is not None:
-        return _summary(existing, created=False)
+        published = ""
+        if schedule_seconds is not None and existing.published_run_id is None:
+            with link_context():
+                published = _publish_schedule(existing, schedule_seconds)
+                mail.discard_queued_mail()
+            db.session.flush()
+        return _summary(existing, created=False) + published
 
     rng = random.Random(seed)
     # register() renders e-mails with absolute links, which need a base URL outside a request.
@@ -897,10 +908,13 @@ def load_demo(seed: int = 2026) -> str:
         _assign_booths(tables, participants, rng)
         _add_meeting_requests(event, participants, rng)
         reindex_event(event)  # one bulk rewrite of the marketplace search rows
+        published = (
+            _publish_schedule(event, schedule_seconds) if schedule_seconds is not None else ""
+        )
         # Those e-mails are dropped: demo addresses must never get any.
         mail.discard_queued_mail()
         db.session.flush()
-        return _summary(event, created=True)
+        return _summary(event, created=True) + published
 
 
 def _ensure_user(
@@ -1265,8 +1279,13 @@ def _request_row(
     elif status is not RequestStatus.PENDING:
         responded_at = min(now, created_at + timedelta(hours=rng.randint(1, 72)))
     title = recipient.opportunities[0].title if recipient.opportunities else "your work"
-    message = rng.choice(REQUEST_MESSAGES).format(
+    template = rng.choice(REQUEST_MESSAGES)
+    message = template.format(
         first=recipient.first_name, title=title, organisation=recipient.organisation.name
+    )
+    # A message that names the recipient's opportunity is a request about it.
+    about = (
+        recipient.opportunities[0].id if recipient.opportunities and "{title}" in template else None
     )
     low, high = sorted((sender.id, recipient.id))
     return {
@@ -1286,7 +1305,40 @@ def _request_row(
         "reminded_at": None,
         "created_by_organiser_id": None,
         "cancelled_by_id": sender.id if status is RequestStatus.CANCELLED else None,
+        "opportunity_id": about,
     }
+
+
+# --- The published schedule ----------------------------------------------------------------
+
+
+def _publish_schedule(event: Event, time_limit: float) -> str:
+    """Solve the accepted requests and publish the run, as an organiser would from the
+    schedule page (the same services, in this transaction); returns a summary line."""
+    from brokerage.scheduling.publishing import publish_run
+    from brokerage.scheduling.services import build_problem, save_result
+    from brokerage.scheduling.solver import SolveOptions, solve
+
+    organiser = find_user_by_email(ORGANISER_EMAIL)
+    run = ScheduleRun(
+        event_id=event.id,
+        state=RunState.RUNNING,
+        mode=RunMode.FULL,
+        options={"time_limit": time_limit, "seed": 0},
+        created_by_id=organiser.id if organiser else None,
+        started_at=utcnow(),
+    )
+    db.session.add(run)
+    db.session.flush()
+    build = build_problem(event)
+    result = solve(build.problem, SolveOptions(time_limit=time_limit, seed=0))
+    save_result(run, build, result)
+    publish_run(run, organiser)
+    figures = result.figures
+    return (
+        f"\n\nPublished a schedule (run #{run.id}, {result.status}): "
+        f"{figures.scheduled_count} of {len(build.problem.meetings)} accepted requests placed."
+    )
 
 
 def _slugify(name: str) -> str:

@@ -132,17 +132,20 @@ def test_flask_demo_twice_changes_nothing_and_sends_no_mail() -> None:
     # `flask` pushes an app context for every command; the test runner does not.
     invoke = partial(_invoke_in_app_context, app, runner)
 
-    first = invoke(["demo"])
+    # A short solver time limit keeps the test quick; the schedule is published once.
+    first = invoke(["demo", "--schedule-seconds", "2"])
     assert first.exit_code == 0, first.output
     assert "Loaded the demo event" in first.output
+    assert "Published a schedule" in first.output
     with app.app_context():
         before = _row_counts()
         titles = db.session.scalars(select(Opportunity.title).order_by(Opportunity.id)).all()
     assert before["participants"] == 120
 
-    second = invoke(["demo"])
+    second = invoke(["demo", "--schedule-seconds", "2"])
     assert second.exit_code == 0, second.output
     assert "nothing changed" in second.output
+    assert "Published a schedule" not in second.output
     with app.app_context():
         assert _row_counts() == before
         assert (
