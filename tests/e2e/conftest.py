@@ -143,8 +143,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -183,6 +184,15 @@ class People:
             self._pages[who] = context.new_page()
         return self._pages[who]
 
+    def screenshot_all(self, directory: Path, prefix: str) -> None:
+        """What each person's browser shows, to see why a step failed."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for who, page in self._pages.items():
+            try:
+                page.screenshot(path=str(directory / f"{prefix}-{who}.png"), full_page=True)
+            except Exception as error:  # the report must not hide the failure itself
+                print(f"no screenshot of {who}'s page: {error}")
+
     def close(self) -> None:
         for context in self._contexts.values():
             context.close()
@@ -205,6 +215,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     if report.failed and E2E_DIR in item.path.parents:
         item.session.stash[_FAILED_STEP] = item.name
+        crowd = getattr(item, "funcargs", {}).get("people")
+        if isinstance(crowd, People):
+            crowd.screenshot_all(SCREENSHOT_DIR, f"FAILED-{item.name}")
     return report
 
 

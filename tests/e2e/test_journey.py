@@ -530,3 +530,64 @@ def test_6_organiser_moves_the_meeting_and_the_feed_follows(
     ana = people.page(ANA.key)
     ana.goto(f"/events/{SLUG}/agenda")
     shots.take(ana, "agenda-after-move")
+
+
+# --- 7 ----------------------------------------------------------------------------------
+
+
+def test_7_badges_and_check_in_by_the_badge_token(
+    people: People,
+    journey: Journey,
+    live_server: LiveServer,
+    shots: Shots,
+    accessibility: AccessibilityLog,
+) -> None:
+    organiser = people.page("organiser")
+    organiser.goto(f"/events/{SLUG}/manage/badges")
+    organiser.get_by_role("button", name="Count").click()
+    pdf_link = organiser.get_by_role("link", name="Download the PDF of 2 badges")
+    expect(pdf_link).to_be_visible()
+    shots.take(organiser, "badges")
+    accessibility.check(organiser, "badges")
+    response = organiser.request.get(pdf_link.get_attribute("href") or "")
+    assert response.ok, response.status
+    badges = response.body()
+    assert badges.startswith(b"%PDF"), badges[:20]
+    text = " ".join(pdf_text(badges).split())  # a badge puts the first and last name on two lines
+    assert ANA.full_name in text
+    assert BJORN.full_name in text
+    (shots.directory / "badges.pdf").write_bytes(badges)
+
+    organiser.goto(f"/events/{SLUG}/manage/checkin/staff")
+    organiser.get_by_label("E-mail").fill(ACCOUNTS.staff)
+    organiser.get_by_role("button", name="Add to the staff").click()
+    expect(organiser.locator(".alert-success")).to_be_visible()
+    expect(organiser.get_by_role("button", name=f"Remove {ACCOUNTS.staff}")).to_be_visible()
+
+    from brokerage.checkin.tokens import badge_token
+    from brokerage.events.models import Event
+    from brokerage.extensions import db
+
+    with live_server.app.app_context():
+        event_id = db.session.scalar(db.select(Event.id).where(Event.slug == SLUG))
+        # What the scanner reads from the QR code on Ana's badge.
+        token = badge_token(event_id, journey.participant_ids[ANA.key])
+
+    desk = people.page("staff")
+    log_in(desk, ACCOUNTS.staff)
+    desk.goto(f"/events/{SLUG}/checkin")
+    scanner_input = desk.locator("input[name=token]")
+    expect(scanner_input).to_be_focused()  # a scanner types into it without a click
+    desk.keyboard.type(token)
+    desk.keyboard.press("Enter")
+    result = desk.locator("#checkin-result [data-outcome]")
+    expect(result).to_have_attribute("data-outcome", "checked_in")
+    expect(result).to_contain_text(ANA.full_name)
+    expect(desk.locator("#desk-counts")).to_contain_text("1 of 2 checked in")
+    shots.take(desk, "checkin-desk")
+    accessibility.check(desk, "check-in desk")
+
+    organiser.goto(f"/events/{SLUG}/manage/checkin")
+    expect(organiser.locator("#checkin-total")).to_contain_text("1 of 2")
+    shots.take(organiser, "checkin-overview")
+    accessibility.check(organiser, "check-in overview")
