@@ -105,7 +105,7 @@ def test_the_organiser_sees_the_page(app, client, world):
     assert '<h1 class="h2 mb-3">Attendance &amp; feedback</h1>' in html
     assert 'aria-current="page" href="/events/' in html  # the side menu marks the page
     for text in (
-        'Meetings held so far</dt><dd class="col-5">5',
+        'Meetings held so far</dt><dd class="col-4">5',
         "(1 still to come)",
         "<strong>25 %</strong>",  # kept
         "<strong>50 %</strong>",  # no-shows

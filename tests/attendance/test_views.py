@@ -58,7 +58,7 @@ def test_the_agenda_shows_the_form_after_the_meeting_and_the_saved_answer(app, c
         assert f'action="{feedback_url(world, pair)}"' in html
     assert feedback_url(world, "ae") not in html  # later today
     assert "Your rating is visible to the organisers only" in html
-    assert '<legend class="form-label fs-6 fw-semibold">How useful was it?' in html
+    assert 'fw-semibold mb-1">How useful was it?' in html
     post(client, world, "ab", {"outcome": "took_place", "rating": "5", "comment": "Signed an NDA"})
     html = client.get(agenda_url(world)).get_data(as_text=True)
     assert "Your rating: 5 of 5" in html
