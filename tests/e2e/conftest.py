@@ -103,7 +103,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
     from brokerage import create_app
     from brokerage.extensions import db
-    from brokerage.scheduling import jobs
     from config import TestConfig
 
     database = tmp_path_factory.mktemp("e2e-db") / "brokerage.sqlite"
@@ -131,8 +130,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         server.shutdown()
         thread.join(timeout=30)
         server.server_close()
-        for run_id in list(jobs._threads):
-            jobs.wait_for_thread(run_id, timeout=60)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

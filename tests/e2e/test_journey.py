@@ -17,6 +17,7 @@ A step that fails skips the ones after it (they depend on it).
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,8 +25,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from icalendar import Calendar
 from playwright.sync_api import Locator, Page, expect
+from pypdf import PdfReader
+from sqlalchemy import select
 
+from brokerage.auth.services import create_user
+from brokerage.checkin.tokens import badge_token
+from brokerage.db_types import utcnow
+from brokerage.events.models import Event, MeetingSession
+from brokerage.extensions import db
+from brokerage.registration.models import Participant, ParticipantStatus
+from brokerage.scheduling.jobs import wait_for_thread
+from brokerage.scheduling.models import ScheduledMeeting
 from tests.e2e.accessibility import AccessibilityLog, focused_element_style, has_visible_focus
 from tests.e2e.conftest import AXE_SCRIPT, LiveServer, People
 
@@ -89,7 +101,6 @@ class Journey:
     event_start: date
     participant_ids: dict[str, int] = field(default_factory=dict)
     run_id: int | None = None
-    meeting_id: int | None = None
     meeting_starts_at: datetime | None = None
     feed_urls: dict[str, str] = field(default_factory=dict)
 
@@ -111,10 +122,6 @@ def journey(live_server: LiveServer) -> Journey:
     They exist before the journey as they would on a live site (`flask create-admin`, and
     people who signed up earlier); signing up is itself step 2's subject.
     """
-    from brokerage.auth.services import create_user
-    from brokerage.db_types import utcnow
-    from brokerage.extensions import db
-
     with live_server.app.app_context():
         for email, name, is_admin in (
             (ACCOUNTS.admin, "Site Admin", True),
@@ -326,11 +333,6 @@ def test_2_participants_sign_up_and_are_approved(
     shots.take(organiser, "organiser-participants")
     accessibility.check(organiser, "participant list")
 
-    from sqlalchemy import select
-
-    from brokerage.extensions import db
-    from brokerage.registration.models import Participant, ParticipantStatus
-
     with live_server.app.app_context():
         rows = db.session.scalars(select(Participant)).all()
         assert {row.status for row in rows} == {ParticipantStatus.APPROVED}
@@ -400,6 +402,8 @@ def test_4_organiser_runs_reviews_and_publishes(
     )
     shots.take(organiser, "schedule-run-finished")
 
+    assert wait_for_thread(journey.run_id, timeout=60), "the run's thread is still going"
+
     review_link.click()
     expect(organiser.get_by_role("heading", name=f"Review run #{journey.run_id}")).to_be_visible()
     shots.take(organiser, "schedule-review")
@@ -407,12 +411,6 @@ def test_4_organiser_runs_reviews_and_publishes(
     organiser.get_by_role("button", name="Publish this schedule").click()
     expect_flash(organiser, re.compile("publish", re.IGNORECASE))
     expect(organiser.locator(".badge", has_text="published")).to_be_visible()
-
-    from sqlalchemy import select
-
-    from brokerage.events.models import Event
-    from brokerage.extensions import db
-    from brokerage.scheduling.models import ScheduledMeeting
 
     with live_server.app.app_context():
         event = db.session.scalar(select(Event).where(Event.slug == SLUG))
@@ -422,7 +420,6 @@ def test_4_organiser_runs_reviews_and_publishes(
             select(ScheduledMeeting).where(ScheduledMeeting.run_id == journey.run_id)
         ).all()
         assert len(meetings) == 1
-        journey.meeting_id = meetings[0].id
         journey.meeting_starts_at = meetings[0].slot.starts_at
 
 
@@ -430,15 +427,11 @@ def test_4_organiser_runs_reviews_and_publishes(
 
 
 def pdf_text(data: bytes) -> str:
-    import io
-
-    from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def calendar_events(data: bytes) -> list:
-    from icalendar import Calendar
 
     return list(Calendar.from_ical(data).walk("VEVENT"))
 
@@ -500,10 +493,6 @@ def test_6_organiser_moves_the_meeting_and_the_feed_follows(
     live_server: LiveServer,
     shots: Shots,
 ) -> None:
-    from sqlalchemy import select
-
-    from brokerage.events.models import Event, MeetingSession
-    from brokerage.extensions import db
 
     feed_url = journey.feed_urls[ANA.key]
     before = feed_event(people, feed_url)
@@ -573,12 +562,8 @@ def test_7_badges_and_check_in_by_the_badge_token(
     expect(organiser.locator(".alert-success")).to_be_visible()
     expect(organiser.get_by_role("button", name=f"Remove {ACCOUNTS.staff}")).to_be_visible()
 
-    from brokerage.checkin.tokens import badge_token
-    from brokerage.events.models import Event
-    from brokerage.extensions import db
-
     with live_server.app.app_context():
-        event_id = db.session.scalar(db.select(Event.id).where(Event.slug == SLUG))
+        event_id = db.session.scalar(select(Event.id).where(Event.slug == SLUG))
         # What the scanner reads from the QR code on Ana's badge.
         token = badge_token(event_id, journey.participant_ids[ANA.key])
 
