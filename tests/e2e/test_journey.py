@@ -212,6 +212,7 @@ def test_1_organiser_sets_up_the_event(
     admin.get_by_label("Last day").fill((start + timedelta(days=1)).isoformat())
     admin.get_by_label("Organiser's e-mail").fill(ACCOUNTS.organiser)
     shots.take(admin, "admin-new-event")
+    accessibility.check(admin, "new event (admin)")
     admin.get_by_role("button", name="Create event").click()
     expect_flash(admin, "created")
 
@@ -247,6 +248,7 @@ def test_1_organiser_sets_up_the_event(
         form.get_by_role("button", name="Add session").click()
         expect_flash(organiser, name)
     shots.take(organiser, "organiser-sessions")
+    accessibility.check(organiser, "sessions")
 
     organiser.goto(f"/events/{SLUG}/manage/tables")
     organiser.get_by_label("Number of tables to add").fill("4")
@@ -323,6 +325,7 @@ def test_2_participants_sign_up_and_are_approved(
     ana = people.page("ana")
     sign_up_and_register(ana, ANA, live_server, shots, accessibility)
     shots.take(ana, "registration-received")
+    accessibility.check(ana, "my registration")
     sign_up_and_register(people.page("bjorn"), BJORN, live_server)
 
     organiser = people.page("organiser")
@@ -365,6 +368,7 @@ def test_3_marketplace_search_request_and_accept(
     )
     ana.get_by_label("Must meet").check()
     shots.take(ana, "meeting-request")
+    accessibility.check(ana, "meeting request form")
     ana.get_by_role("button", name="Send the request").click()
     expect(ana.locator(".alert-success")).to_be_visible()
 
@@ -373,6 +377,7 @@ def test_3_marketplace_search_request_and_accept(
     bjorn.get_by_role("button", name=f"Accept the request from {ANA.full_name}").click()
     expect(bjorn.locator(".alert-success")).to_be_visible()
     shots.take(bjorn, "request-accepted")
+    accessibility.check(bjorn, "meeting requests")
 
 
 # --- 4 ----------------------------------------------------------------------------------
@@ -388,6 +393,7 @@ def test_4_organiser_runs_reviews_and_publishes(
     organiser = people.page("organiser")
     organiser.goto(f"/events/{SLUG}/manage/schedule")
     shots.take(organiser, "schedule-readiness")
+    accessibility.check(organiser, "schedule")
     organiser.get_by_label("Time limit (seconds)").fill("5")
     organiser.get_by_role("button", name="Run", exact=True).click()
     expect_flash(organiser, "The run has started")
@@ -401,6 +407,7 @@ def test_4_organiser_runs_reviews_and_publishes(
         re.compile("finished", re.IGNORECASE)
     )
     shots.take(organiser, "schedule-run-finished")
+    accessibility.check(organiser, "schedule run")
 
     assert wait_for_thread(journey.run_id, timeout=60), "the run's thread is still going"
 
@@ -492,6 +499,7 @@ def test_6_organiser_moves_the_meeting_and_the_feed_follows(
     journey: Journey,
     live_server: LiveServer,
     shots: Shots,
+    accessibility: AccessibilityLog,
 ) -> None:
 
     feed_url = journey.feed_urls[ANA.key]
@@ -516,6 +524,7 @@ def test_6_organiser_moves_the_meeting_and_the_feed_follows(
     ).click()
     organiser.get_by_label("Slot").select_option(value=str(new_slot_id))
     shots.take(organiser, "move-meeting")
+    accessibility.check(organiser, "edit meeting")
     organiser.get_by_role("button", name="Save", exact=True).click()
     expect_flash(organiser, "Meeting saved")
 
@@ -561,6 +570,7 @@ def test_7_badges_and_check_in_by_the_badge_token(
     organiser.get_by_role("button", name="Add to the staff").click()
     expect(organiser.locator(".alert-success")).to_be_visible()
     expect(organiser.get_by_role("button", name=f"Remove {ACCOUNTS.staff}")).to_be_visible()
+    accessibility.check(organiser, "check-in staff")
 
     with live_server.app.app_context():
         event_id = db.session.scalar(select(Event.id).where(Event.slug == SLUG))
@@ -572,6 +582,8 @@ def test_7_badges_and_check_in_by_the_badge_token(
     desk.goto(f"/events/{SLUG}/checkin")
     scanner_input = desk.locator("input[name=token]")
     expect(scanner_input).to_be_focused()  # a scanner types into it without a click
+    style = focused_element_style(desk)
+    assert has_visible_focus(style), f"the scanner input shows no focus: {style}"
     desk.keyboard.type(token)
     desk.keyboard.press("Enter")
     result = desk.locator("#checkin-result [data-outcome]")
