@@ -18,7 +18,7 @@ Definitions (shown on the page too):
   a participant *received* is the one their partner gave.
 
 `tally()` is pure (plain ids in, counts out) so its invariants are tested with hypothesis;
-`attendance_figures()` loads an event's rows in a constant number of queries and calls it.
+`attendance_figures()` loads an event's rows in four queries and calls it.
 """
 
 from __future__ import annotations
@@ -28,16 +28,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from brokerage.attendance.models import MeetingFeedback, MeetingOutcome
 from brokerage.db_types import utcnow
 from brokerage.events.models import Event, Slot
 from brokerage.extensions import db
 from brokerage.meetings.models import MeetingRequest, RequestStatus
-from brokerage.registration.models import Participant
+from brokerage.registration.models import Organisation, Participant
 from brokerage.scheduling.models import MeetingState, ScheduledMeeting
 
 REPEAT_NO_SHOW_PARTNERS = 2
@@ -62,8 +62,7 @@ def verdict_of(outcomes: Iterable[MeetingOutcome]) -> Verdict:
 # --- the pure tally --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HeldMeeting:
+class HeldMeeting(NamedTuple):  # tuples: thousands are made per page view
     request_id: int
     sender_id: int
     recipient_id: int
@@ -73,8 +72,7 @@ class HeldMeeting:
         return self.recipient_id if participant_id == self.sender_id else self.sender_id
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     request_id: int
     participant_id: int
     outcome: MeetingOutcome
@@ -206,11 +204,27 @@ def tally(meetings: Sequence[HeldMeeting], reports: Iterable[Report]) -> Tally:
 
 
 @dataclass(frozen=True)
+class Person:
+    """What the page shows of a participant; plain values, cheaper than 1,000 ORM rows."""
+
+    id: int
+    first_name: str
+    last_name: str
+    organisation_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
 class FeedbackComment:
-    feedback: MeetingFeedback
-    author: Participant
-    partner: Participant
+    author: Person
+    partner: Person
     starts_at: datetime
+    outcome: MeetingOutcome
+    rating: int | None
+    comment: str
     verdict: Verdict
 
 
@@ -220,38 +234,38 @@ class AttendanceFigures:
     published: bool
     tally: Tally
     upcoming: int  # published, active meetings that have not ended yet
-    participants: dict[int, Participant]
+    people: dict[int, Person]
     comments: list[FeedbackComment]  # newest first
 
-    def participant_rows(self) -> list[tuple[Participant, ParticipantTally]]:
+    def participant_rows(self) -> list[tuple[Person, ParticipantTally]]:
         rows = [
-            (self.participants[pid], row)
+            (self.people[pid], row)
             for pid, row in self.tally.participants.items()
-            if pid in self.participants
+            if pid in self.people
         ]
         rows.sort(key=lambda pair: _name_key(pair[0]))
         return rows
 
-    def repeat_no_shows(self) -> list[tuple[Participant, ParticipantTally, list[Participant]]]:
+    def repeat_no_shows(self) -> list[tuple[Person, ParticipantTally, list[Person]]]:
         """Participant, their counts, and the partners who reported them absent."""
         rows = [
             (
-                self.participants[row.participant_id],
+                self.people[row.participant_id],
                 row,
                 sorted(
-                    (self.participants[pid] for pid in row.absent_for if pid in self.participants),
+                    (self.people[pid] for pid in row.absent_for if pid in self.people),
                     key=_name_key,
                 ),
             )
             for row in self.tally.repeat_no_shows()
-            if row.participant_id in self.participants
+            if row.participant_id in self.people
         ]
         rows.sort(key=lambda item: (-len(item[1].absent_for), _name_key(item[0])))
         return rows
 
 
-def _name_key(participant: Participant) -> tuple[str, str, int]:
-    return (participant.last_name.casefold(), participant.first_name.casefold(), participant.id)
+def _name_key(person: Person) -> tuple[str, str, int]:
+    return (person.last_name.casefold(), person.first_name.casefold(), person.id)
 
 
 def published_meetings(event: Event) -> list[tuple[int, int, int, datetime, datetime]]:
@@ -280,7 +294,11 @@ def published_meetings(event: Event) -> list[tuple[int, int, int, datetime, date
 
 
 def attendance_figures(event: Event, *, now: datetime | None = None) -> AttendanceFigures:
-    """Everything the attendance page shows: four queries whatever the event's size."""
+    """Everything the attendance page shows: four queries whatever the event's size.
+
+    Rows are read as plain tuples, not ORM objects: at 1,000 participants and 6,000 reports
+    that is most of the page's time saved.
+    """
     now = now or utcnow()
     held: list[HeldMeeting] = []
     upcoming = 0
@@ -289,43 +307,54 @@ def attendance_figures(event: Event, *, now: datetime | None = None) -> Attendan
             held.append(HeldMeeting(request_id, sender_id, recipient_id, starts_at))
         else:
             upcoming += 1
-    feedback = list(
-        db.session.scalars(
-            select(MeetingFeedback)
-            .where(MeetingFeedback.event_id == event.id)
-            .order_by(MeetingFeedback.updated_at.desc(), MeetingFeedback.id.desc())
+    reports = [
+        Report(request_id, participant_id, outcome, rating)
+        for request_id, participant_id, outcome, rating in db.session.execute(
+            select(
+                MeetingFeedback.request_id,
+                MeetingFeedback.participant_id,
+                MeetingFeedback.outcome,
+                MeetingFeedback.rating,
+            ).where(MeetingFeedback.event_id == event.id)
         )
-    )
-    result = tally(
-        held,
-        (Report(row.request_id, row.participant_id, row.outcome, row.rating) for row in feedback),
-    )
-    participants = {
-        participant.id: participant
-        for participant in db.session.scalars(
-            select(Participant)
+    ]
+    result = tally(held, reports)
+    people = {
+        row.id: Person(row.id, row.first_name, row.last_name, row.name)
+        for row in db.session.execute(
+            select(Participant.id, Participant.first_name, Participant.last_name, Organisation.name)
+            .join(Organisation, Organisation.id == Participant.organisation_id)
             .where(Participant.event_id == event.id)
-            .options(joinedload(Participant.organisation))
         )
     }
     meetings = {meeting.request_id: meeting for meeting in held}
     comments = []
-    for row in feedback:
+    for row in db.session.execute(
+        select(
+            MeetingFeedback.request_id,
+            MeetingFeedback.participant_id,
+            MeetingFeedback.outcome,
+            MeetingFeedback.rating,
+            MeetingFeedback.comment,
+        )
+        .where(MeetingFeedback.event_id == event.id, MeetingFeedback.comment != "")
+        .order_by(MeetingFeedback.updated_at.desc(), MeetingFeedback.id.desc())
+    ):
         meeting = meetings.get(row.request_id)
-        if not row.comment or meeting is None or row.request_id not in result.verdicts:
-            continue
-        if row.participant_id not in (meeting.sender_id, meeting.recipient_id):
-            continue
-        author = participants.get(row.participant_id)
-        partner = participants.get(meeting.partner_of(row.participant_id))
+        if meeting is None or row.participant_id not in (meeting.sender_id, meeting.recipient_id):
+            continue  # not a held meeting of the published run, or not a side of it
+        author = people.get(row.participant_id)
+        partner = people.get(meeting.partner_of(row.participant_id))
         if author is None or partner is None:
             continue
         comments.append(
             FeedbackComment(
-                feedback=row,
                 author=author,
                 partner=partner,
                 starts_at=meeting.starts_at or now,
+                outcome=row.outcome,
+                rating=row.rating,
+                comment=row.comment,
                 verdict=result.verdicts[row.request_id],
             )
         )
@@ -334,6 +363,6 @@ def attendance_figures(event: Event, *, now: datetime | None = None) -> Attendan
         published=event.published_run_id is not None,
         tally=result,
         upcoming=upcoming,
-        participants=participants,
+        people=people,
         comments=comments,
     )
