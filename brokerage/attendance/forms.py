@@ -7,7 +7,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from brokerage.attendance.models import MeetingOutcome
 from brokerage.attendance.services import COMMENT_MAX_LENGTH
@@ -16,6 +16,7 @@ OUTCOME_LABELS = {
     MeetingOutcome.TOOK_PLACE: "The meeting took place",
     MeetingOutcome.PARTNER_NO_SHOW: "My partner did not show",
 }
+OUTCOME_MISSING = "Say whether the meeting took place or your partner did not show."
 
 
 def _strip(value: Any) -> Any:
@@ -28,7 +29,11 @@ class FeedbackForm(FlaskForm):
     outcome = RadioField(
         "Did the meeting take place?",
         choices=[SelectChoice(outcome.value, label) for outcome, label in OUTCOME_LABELS.items()],
-        validators=[InputRequired(message="Say whether the meeting took place.")],
+        validators=[
+            InputRequired(message=OUTCOME_MISSING),
+            AnyOf([outcome.value for outcome in MeetingOutcome], message=OUTCOME_MISSING),
+        ],
+        validate_choice=False,  # AnyOf says it in words
     )
     rating = IntegerField(
         "Rating",

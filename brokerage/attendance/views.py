@@ -9,7 +9,7 @@ Access:
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, session
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -28,6 +28,26 @@ from brokerage.meetings.services import participant_for
 
 bp = Blueprint("attendance", __name__)
 
+# A refused answer's messages wait in the session for the agenda page, which shows them next
+# to that meeting's form (the redirect lands there, far below the page's flash messages).
+ERRORS_KEY = "attendance_feedback_errors"
+
+
+@bp.app_template_global()
+def feedback_errors(request_id: int) -> list[str]:
+    """The messages of a refused answer on this meeting, shown once."""
+    pending = session.get(ERRORS_KEY)
+    if not isinstance(pending, dict) or pending.get("request_id") != request_id:
+        return []
+    session.pop(ERRORS_KEY, None)
+    return [str(message) for message in pending.get("messages", [])]
+
+
+def _refused(target: str, request_id: int, messages: list[str]) -> Response:
+    session[ERRORS_KEY] = {"request_id": request_id, "messages": messages}
+    flash("Your feedback was not saved: " + " ".join(messages), "error")
+    return redirect(target)
+
 
 @bp.post("/events/<slug>/meetings/<int:request_id>/feedback")
 @login_required
@@ -41,10 +61,8 @@ def feedback(slug: str, request_id: int) -> Response:
     target = agenda_url(event, anchor=f"meeting-{request_id}")
     form = FeedbackForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
-        return redirect(target)
+        # One message per field: the form's own, in words (not "Not a valid integer").
+        return _refused(target, request_id, [str(errors[-1]) for errors in form.errors.values()])
     try:
         record_feedback(
             event,
@@ -56,8 +74,7 @@ def feedback(slug: str, request_id: int) -> Response:
         )
     except AttendanceError as error:
         db.session.rollback()
-        flash(str(error), "error")
-        return redirect(target)
+        return _refused(target, request_id, [str(error)])
     db.session.commit()
     flash("Thank you: your feedback on this meeting is saved.", "success")
     return redirect(target)

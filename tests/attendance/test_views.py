@@ -96,12 +96,14 @@ def test_bad_input_is_refused_with_a_message(app, client, world):
         ({"outcome": "took_place", "rating": "9"}, "1 to 5"),
         ({"outcome": "took_place", "rating": "abc"}, "1 to 5"),
         ({"rating": "3"}, "took place"),
-        ({"outcome": "sort of"}, "valid choice"),
+        ({"outcome": "sort of"}, "took place or your partner did not show"),
         ({"outcome": "took_place", "comment": "x" * 2001}, "2,000"),
     ):
         response = post(client, world, "ab", data)
         assert response.status_code == 302
-        category, text = flashes(client)[-1]
+        messages = flashes(client)
+        assert len(messages) == 1
+        category, text = messages[-1]
         assert category == "error"
         assert message in text
         assert response.location.endswith(f"#meeting-{world.requests['ab']}")
@@ -196,3 +198,16 @@ def test_the_outcome_labels_use_the_domain_words(app, client, world):
     html = client.get(agenda_url(world)).get_data(as_text=True)
     assert "Bob Babbage did not show" in html
     assert "It took place" in html
+
+
+def test_a_refused_answer_is_explained_next_to_its_meeting_once(app, client, world):
+    login(client, world.emails["a"], PASSWORD)
+    post(client, world, "ac", {"outcome": "took_place", "rating": "7"})
+    html = client.get(agenda_url(world)).get_data(as_text=True)
+    entry = html[html.index(f'id="feedback-{world.requests["ac"]}"') :]
+    entry = entry[: entry.index("</section>")]
+    assert f'id="feedback-{world.requests["ac"]}-errors"' in entry
+    assert "A rating is a whole number from 1 to 5." in entry
+    assert html.count('role="alert" id="feedback-') == 1  # not on the other meetings
+    again = client.get(agenda_url(world)).get_data(as_text=True)
+    assert "A rating is a whole number from 1 to 5." not in again
