@@ -134,6 +134,7 @@ def test_sorting_and_pages_never_fail(app, client, world):
         "?page=999",
         "?page=-3&comments_page=abc",
         "?comments_page=2",
+        "?page=99999999999999999999&comments_page=0&order=" + "x" * 5000,
     ):
         assert client.get(manage_url(world) + query).status_code == 200, query
     html = client.get(manage_url(world) + "?order=no_shows").get_data(as_text=True)

@@ -211,3 +211,19 @@ def test_a_refused_answer_is_explained_next_to_its_meeting_once(app, client, wor
     assert html.count('role="alert" id="feedback-') == 1  # not on the other meetings
     again = client.get(agenda_url(world)).get_data(as_text=True)
     assert "A rating is a whole number from 1 to 5." not in again
+
+
+def test_junk_in_every_field_is_never_a_500(app, client, world):
+    login(client, world.emails["a"], PASSWORD)
+    token = client.csrf_token(agenda_url(world))
+    junk = ["", "x" * 10_000, "-1", "abc", "999999999", "1.5", "\x00", "<script>alert(1)</script>"]
+    for value in junk:
+        for data in (
+            {"outcome": value, "rating": value, "comment": value},
+            {"outcome": "took_place", "rating": value, "comment": value},
+            {"outcome": ["took_place", value], "rating": ["3", value]},
+        ):
+            response = client.post(feedback_url(world, "ab"), data={**data, "csrf_token": token})
+            assert response.status_code in (302, 400), (value[:20], response.status_code)
+    # A repeated field counts by its first value, so ["took_place", junk] may be saved: once.
+    assert len(rows(app)) <= 1
