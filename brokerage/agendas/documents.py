@@ -7,12 +7,15 @@ merging them would repeat WeasyPrint's fixed costs (fonts, stylesheet) a thousan
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from flask import render_template
 
 from brokerage.agendas.services import Agenda
 from brokerage.pdf import render_pdf
+
+BETWEEN_LINES_OF_TAGS = re.compile(r">\s*\n\s*<")
 
 
 def _render(agendas: Sequence[Agenda], *, single: bool) -> bytes:
@@ -21,7 +24,9 @@ def _render(agendas: Sequence[Agenda], *, single: bool) -> bytes:
     html = render_template(
         "agendas/pdf/agendas.html", agendas=agendas, single=single, event=agendas[0].event
     )
-    return render_pdf(html)
+    # The template's indentation is thousands of whitespace nodes for WeasyPrint's HTML parser
+    # and box builder to wade through; between tags, on their own lines, it means nothing.
+    return render_pdf(BETWEEN_LINES_OF_TAGS.sub("><", html))
 
 
 def agenda_pdf(agenda: Agenda) -> bytes:

@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from brokerage.events.models import Event, MeetingSession, Slot, Table
 from brokerage.extensions import db
 from brokerage.meetings.models import MeetingRequest, RequestStatus
-from brokerage.registration.models import Participant, ParticipantStatus
+from brokerage.registration.models import Opportunity, Organisation, Participant, ParticipantStatus
 from brokerage.scheduling.models import MeetingState, ScheduledMeeting, UnscheduledRequest
 
 NO_TABLE_YET = "Table to be announced"
@@ -107,18 +107,23 @@ class Agenda:
 # --- loading ---------------------------------------------------------------------------------
 
 
-def agenda_for(event: Event, participant: Participant) -> Agenda:
+def agenda_for(event: Event, participant: Participant, *, with_timeline: bool = True) -> Agenda:
     """One participant's agenda (the same three queries as for a thousand)."""
-    agendas = agendas_for(event, [participant.id])
+    agendas = agendas_for(event, [participant.id], with_timeline=with_timeline)
     if agendas:
         return agendas[0]
     # Not approved (or of another event): an empty agenda rather than someone else's data.
     return Agenda(event=event, participant=participant, published=False, meetings=[])
 
 
-def agendas_for(event: Event, participant_ids: Collection[int] | None = None) -> list[Agenda]:
+def agendas_for(
+    event: Event, participant_ids: Collection[int] | None = None, *, with_timeline: bool = True
+) -> list[Agenda]:
     """The agendas of the event's approved participants (all of them, or those ids),
-    sorted by last name then first name, in a constant number of queries."""
+    sorted by last name then first name, in a constant number of queries.
+
+    `with_timeline=False` skips the sessions (one query less), for calendars that only list
+    the meetings."""
     participants = _approved_participants(event, participant_ids)
     if not participants:
         return []
@@ -127,16 +132,15 @@ def agendas_for(event: Event, participant_ids: Collection[int] | None = None) ->
             Agenda(event=event, participant=participant, published=False, meetings=[])
             for participant in participants
         ]
-    sessions = _sessions_with_slots(event)
+    sessions = _sessions_with_slots(event) if with_timeline else []
     wanted = {participant.id for participant in participants}
     meetings_by_participant: dict[int, list[AgendaMeeting]] = defaultdict(list)
     for row in _published_meetings(
         event.published_run_id, None if participant_ids is None else wanted
     ):
-        request = row.request
         for participant_id, partner in (
-            (request.sender_id, request.recipient),
-            (request.recipient_id, request.sender),
+            (row.sender_id, _Partner(row.recipient_id, *row[-4:])),
+            (row.recipient_id, _Partner(row.sender_id, *row[-8:-4])),
         ):
             if participant_id in wanted:
                 meetings_by_participant[participant_id].append(_agenda_meeting(row, partner))
@@ -186,62 +190,122 @@ def _sessions_with_slots(event: Event) -> list[MeetingSession]:
     )
 
 
-def _published_meetings(run_id: int, participant_ids: set[int] | None) -> list[ScheduledMeeting]:
+# Made once: fresh aliases on every call would defeat SQLAlchemy's statement cache.
+_SENDER = aliased(Participant, name="sender")
+_RECIPIENT = aliased(Participant, name="recipient")
+_BOOTH_OWNER = aliased(Participant, name="booth_owner")
+_SENDER_ORGANISATION = aliased(Organisation, name="sender_organisation")
+_RECIPIENT_ORGANISATION = aliased(Organisation, name="recipient_organisation")
+
+
+def _published_meetings(run_id: int, participant_ids: set[int] | None) -> list[Row]:
+    """The run's meetings (of these participants) as flat rows of plain columns.
+
+    Columns rather than ORM objects: the joined eager loads of meeting, slot, session,
+    table, booth owner, request, both participants and organisations and the opportunity
+    cost SQLAlchemy more to set up per query than the query itself, which a feed request
+    (one participant) would pay every time.
+    """
+    sender, recipient, booth_owner = _SENDER, _RECIPIENT, _BOOTH_OWNER
+    sender_organisation, recipient_organisation = _SENDER_ORGANISATION, _RECIPIENT_ORGANISATION
     query = (
-        select(ScheduledMeeting)
-        .join(ScheduledMeeting.request)
-        .where(ScheduledMeeting.run_id == run_id)
-        .options(
-            joinedload(ScheduledMeeting.slot).joinedload(Slot.session),
-            joinedload(ScheduledMeeting.table).joinedload(Table.booth_owner),
-            joinedload(ScheduledMeeting.request)
-            .joinedload(MeetingRequest.sender)
-            .joinedload(Participant.organisation),
-            joinedload(ScheduledMeeting.request)
-            .joinedload(MeetingRequest.recipient)
-            .joinedload(Participant.organisation),
-            joinedload(ScheduledMeeting.request).joinedload(MeetingRequest.opportunity),
+        select(
+            ScheduledMeeting.id,
+            ScheduledMeeting.request_id,
+            ScheduledMeeting.state,
+            ScheduledMeeting.sequence,
+            Slot.starts_at,
+            Slot.ends_at,
+            MeetingSession.name.label("session_name"),
+            Table.label.label("table_label"),
+            booth_owner.first_name.label("owner_first_name"),
+            booth_owner.last_name.label("owner_last_name"),
+            MeetingRequest.status,
+            Opportunity.title.label("opportunity_title"),
+            MeetingRequest.sender_id,
+            MeetingRequest.recipient_id,
+            # The last eight columns: sender, then recipient (see _Partner).
+            sender.first_name,
+            sender.last_name,
+            sender_organisation.name,
+            sender_organisation.country,
+            recipient.first_name,
+            recipient.last_name,
+            recipient_organisation.name,
+            recipient_organisation.country,
         )
+        .join(MeetingRequest, MeetingRequest.id == ScheduledMeeting.request_id)
+        .join(Slot, Slot.id == ScheduledMeeting.slot_id)
+        .join(MeetingSession, MeetingSession.id == Slot.session_id)
+        .outerjoin(Table, Table.id == ScheduledMeeting.table_id)
+        .outerjoin(booth_owner, booth_owner.id == Table.booth_owner_id)
+        .outerjoin(Opportunity, Opportunity.id == MeetingRequest.opportunity_id)
+        .join(sender, sender.id == MeetingRequest.sender_id)
+        .join(sender_organisation, sender_organisation.id == sender.organisation_id)
+        .join(recipient, recipient.id == MeetingRequest.recipient_id)
+        .join(recipient_organisation, recipient_organisation.id == recipient.organisation_id)
+        .where(ScheduledMeeting.run_id == run_id)
     )
     if participant_ids is not None:
         ids = sorted(participant_ids)
         query = query.where(
             or_(MeetingRequest.sender_id.in_(ids), MeetingRequest.recipient_id.in_(ids))
         )
-    return list(db.session.scalars(query).unique())
+    return list(db.session.execute(query).all())
 
 
-def place_of(table: Table | None) -> str:
-    """Where a meeting happens, as the agenda prints it."""
-    if table is None:
+@dataclass(frozen=True, slots=True)
+class _Partner:
+    id: int
+    first_name: str
+    last_name: str
+    organisation: str
+    country: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+def place_words(label: str | None, booth_owner_name: str | None) -> str:
+    """Where a meeting happens, as the agenda prints it: "Table 12", "Booth: Ada (table B1)"."""
+    if label is None:
         return NO_TABLE_YET
-    if table.booth_owner is not None:
-        label = (
-            table.label
-            if table.label.lower().startswith(("table", "booth", "stand"))
-            else f"table {table.label}"
-        )
-        return f"Booth: {table.booth_owner.full_name} ({label})"
-    place = table.place
+    named = label.lower().startswith(("table", "booth", "stand"))
+    if booth_owner_name is not None:
+        return f"Booth: {booth_owner_name} ({label if named else f'table {label}'})"
+    place = label if named else f"table {label}"
     return place[:1].upper() + place[1:]
 
 
-def _agenda_meeting(row: ScheduledMeeting, partner: Participant) -> AgendaMeeting:
-    request = row.request
+def place_of(table: Table | None) -> str:
+    """`place_words` for a Table row (its booth owner loaded)."""
+    if table is None:
+        return NO_TABLE_YET
+    owner = table.booth_owner.full_name if table.booth_owner is not None else None
+    return place_words(table.label, owner)
+
+
+def _agenda_meeting(row: Row, partner: _Partner) -> AgendaMeeting:
+    owner_name = (
+        f"{row.owner_first_name} {row.owner_last_name}".strip()
+        if row.owner_first_name is not None
+        else None
+    )
     return AgendaMeeting(
         meeting_id=row.id,
         request_id=row.request_id,
-        starts_at=row.slot.starts_at,
-        ends_at=row.slot.ends_at,
-        session_name=row.slot.session.name,
-        place=place_of(row.table),
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        session_name=row.session_name,
+        place=place_words(row.table_label, owner_name),
         partner_id=partner.id,
         partner_name=partner.full_name,
-        partner_organisation=partner.organisation.name,
-        partner_country=partner.organisation.country,
-        opportunity_title=request.opportunity.title if request.opportunity else None,
-        cancelled=row.state is MeetingState.CANCELLED
-        or request.status is not RequestStatus.ACCEPTED,
+        partner_organisation=partner.organisation,
+        partner_country=partner.country,
+        opportunity_title=row.opportunity_title,
+        cancelled=row.state is not MeetingState.SCHEDULED
+        or row.status is not RequestStatus.ACCEPTED,
         sequence=row.sequence,
     )
 

@@ -105,7 +105,7 @@ def agenda_ics_download(slug: str) -> Response:
     event = get_event_or_404(slug)
     participant = _own_participant(event)
     return Response(
-        agenda_ics(agenda_for(event, participant)),
+        agenda_ics(agenda_for(event, participant, with_timeline=False)),
         mimetype=ICS_TYPE,
         headers={
             "Content-Disposition": (
@@ -122,7 +122,7 @@ def feed(token: str) -> Response:
     if calendar_feed is None or not calendar_feed.participant.is_approved:
         abort(404)
     participant = calendar_feed.participant
-    body = agenda_ics(agenda_for(participant.event, participant))
+    body = agenda_ics(agenda_for(participant.event, participant, with_timeline=False))
     if feeds.record_fetch(calendar_feed):
         db.session.commit()
     return Response(

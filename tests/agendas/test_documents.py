@@ -49,10 +49,10 @@ def test_download_has_event_participant_and_one_line_per_meeting(client, world):
     assert "Cleo Curie" in text
     assert "Curie Labs" in text
     for line in (
-        "09:00–09:20 Table 1 Dan Dirac Re: Battery recycling pilot Dirac Labs Germany",
+        "09:00–09:20 Table 1 Dan Dirac Re: Battery recycling pilot Dirac Labs, Germany",
         "09:25–09:45 Break",
-        "09:50–10:10 Booth: Ada Lovelace (table B1) Ada Lovelace Lovelace Labs Belgium",
-        "10:15–10:35 Table 2 Bob Babbage Babbage Labs France",
+        "09:50–10:10 Booth: Ada Lovelace (table B1) Ada Lovelace Lovelace Labs, Belgium",
+        "10:15–10:35 Table 2 Bob Babbage Babbage Labs, France",
     ):
         assert line in text
     assert "Dirac Labs" in text
