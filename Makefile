@@ -44,16 +44,17 @@ test: lint
 	$(BIN)/pytest
 
 # The browser suite (tests/e2e): Debian's Chromium driven by Playwright, axe-core from npm for
-# the accessibility check. `make test` skips it; this target installs what it needs and runs it.
+# the accessibility check, pdftoppm to read the printed badge's QR code. `make test` skips it;
+# this target installs what it needs and runs it.
 CHROMIUM ?= /usr/bin/chromium
 AXE_DIR := tests/e2e/axe
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 chromium:
-	@if [ ! -x "$(CHROMIUM)" ] || ! command -v npm >/dev/null; then \
-		echo "Installing Chromium and npm with apt-get"; \
+	@if [ ! -x "$(CHROMIUM)" ] || ! command -v npm >/dev/null || ! command -v pdftoppm >/dev/null; then \
+		echo "Installing Chromium, npm and poppler-utils with apt-get"; \
 		$(SUDO) apt-get update && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium chromium-driver npm; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium chromium-driver npm poppler-utils; \
 	fi
 
 $(AXE_DIR)/node_modules/.package-lock.json: $(AXE_DIR)/package-lock.json | chromium

@@ -66,6 +66,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             f"Chromium is not installed at {CHROMIUM}: `apt-get install -y chromium "
             "chromium-driver`, or run `make e2e`, which installs it"
         )
+    if shutil.which("pdftoppm") is None:
+        problems.append(
+            "pdftoppm is missing (it renders the printed badge for the QR scan): "
+            "`apt-get install -y poppler-utils`, or run `make e2e`, which installs it"
+        )
     if not AXE_SCRIPT.exists():
         problems.append(
             f"axe-core is missing ({AXE_SCRIPT}): run `npm ci` in {AXE_SCRIPT.parents[2]}"
