@@ -79,9 +79,11 @@ def desk(event: Event) -> Page:
     form = ScanForm()
     if form.validate_on_submit():
         result = services.check_in_by_token(event, form.token.data, current_user)
-        db.session.commit()
+        # Read what the redirect needs before the commit expires the rows (a scan is hot).
         _remember(event, result)
-        return redirect(url_for("checkin.desk", slug=event.slug))
+        back = url_for("checkin.desk", slug=event.slug)
+        db.session.commit()
+        return redirect(back)
     if form.is_submitted():
         form.token.data = ""  # the next scan starts in an empty field
     else:
@@ -118,8 +120,8 @@ def check_in_participant(event: Event, participant_id: int) -> Response:
     result = services.check_in_participant(
         event, participant.id, current_user, CheckInMethod.SEARCH
     )
-    db.session.commit()
     _remember(event, result)
+    db.session.commit()
     return redirect(url_for("checkin.desk", slug=event.slug))
 
 

@@ -241,3 +241,12 @@ def test_the_lost_insert_race_answers_already(app, world, monkeypatch):
         assert second.check_in.id == first.check_in.id
         db.session.commit()  # the savepoint was rolled back; the first check-in stays
     assert len(check_ins(app)) == 1
+
+
+def test_junk_in_the_query_string_only_fills_the_field_escaped(app, client, world):
+    as_user(client, world.staff)
+    for junk in ("\x00", '"><script>alert(1)</script>', "x" * 5000):
+        response = client.get(desk_url(world), query_string={"token": junk, "q": junk})
+        assert response.status_code in (200, 400)
+        assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+    assert check_ins(app) == []
