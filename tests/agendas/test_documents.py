@@ -159,3 +159,15 @@ def test_all_agendas_start_each_participant_on_a_new_page(app, world):
         text = flat(page)
         assert f"PERSONAL AGENDA OF {name}" in text
         assert "Page 1" in text
+
+
+def test_a_cancelled_meeting_is_marked_in_the_pdf(app, world):
+    from brokerage.meetings.models import MeetingRequest
+    from tests.agendas.conftest import get
+
+    with app.app_context():
+        get(MeetingRequest, world.requests["cd"]).status = RequestStatus.CANCELLED
+        commit()
+        text = flat(pages_text(agenda_pdf(agenda_for(event_of(world), person(world, "c"))))[0])
+    assert "Dan Dirac CANCELLED" in text  # the flag is set in capitals
+    assert "2 meetings." in text
