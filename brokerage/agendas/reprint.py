@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from brokerage.agendas.documents import agenda_pdf
 from brokerage.agendas.models import PrintedAgenda
@@ -120,19 +120,36 @@ def _printed_by_participant(participant_ids: Sequence[int]) -> dict[int, Printed
 
 
 def record_printed(statuses: Sequence[PrintStatus], *, emailed: bool = False) -> None:
-    """Remember that these agendas were given out as they are now (printed, or e-mailed)."""
+    """Remember that these agendas were given out as they are now (printed, or e-mailed).
+
+    Two bulk statements whatever the count: one insert for first prints, one update (by
+    primary key) for the rest.
+    """
     now = utcnow()
+    new_rows = []
+    updates = []
     for status in statuses:
-        row = status.printed
-        if row is None:
-            # A statement per new row, but inserts are batched by the unit of work.
-            row = PrintedAgenda(participant_id=status.participant.id, printed_at=now)
-            db.session.add(row)
-        elif not emailed:
-            row.printed_at = now
-        row.fingerprint = status.fingerprint
-        if emailed:
-            row.emailed_at = now
+        if status.printed is None:
+            new_rows.append(
+                {
+                    "participant_id": status.participant.id,
+                    "fingerprint": status.fingerprint,
+                    "printed_at": now,
+                    "emailed_at": now if emailed else None,
+                }
+            )
+            continue
+        values: dict[str, object] = {"id": status.printed.id, "fingerprint": status.fingerprint}
+        values["emailed_at" if emailed else "printed_at"] = now
+        updates.append(values)
+    if new_rows:
+        db.session.execute(insert(PrintedAgenda), new_rows)
+    if updates:
+        db.session.execute(update(PrintedAgenda), updates)
+        # A bulk update bypasses the loaded rows: reload them when next read.
+        for status in statuses:
+            if status.printed is not None:
+                db.session.expire(status.printed)
     db.session.flush()
 
 

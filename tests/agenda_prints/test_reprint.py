@@ -290,3 +290,18 @@ def test_a_concurrent_first_print_is_a_message_not_a_500(organiser_client, world
     assert "at the same moment" in page
     with app.app_context():
         assert db.session.scalars(select(PrintedAgenda)).all() == []
+
+
+def test_printing_twice_in_one_session_keeps_the_latest(app_ctx):
+    world = build_world()
+    record_printed(reprint_status(event_of(world)).statuses)
+    _move(world, "ivan_eve", 3, 0)
+    status = reprint_status(event_of(world))
+    [ivan] = [item for item in status.changed if item.participant.id == world.people["ivan"]]
+    first_printed_at = ivan.printed.printed_at
+    record_printed(status.changed)
+    assert _changed_ids(world) == set()
+    assert ivan.printed.printed_at >= first_printed_at
+    assert ivan.printed.fingerprint == ivan.fingerprint
+    record_printed(reprint_status(event_of(world)).statuses, emailed=True)
+    assert ivan.printed.emailed_at is not None
