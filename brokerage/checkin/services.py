@@ -229,10 +229,15 @@ class SearchHit:
     check_in: CheckIn | None
 
 
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def folded(text: str) -> str:
     """Lower case without accents, so "jose" finds "José" and "MULLER" finds "Müller"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    # Casefold between two passes: either step can undo the other's normal form ("𝑨", "İ").
+    return _strip_accents(_strip_accents(text).casefold())
 
 
 def search_participants(event: Event, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
