@@ -13,6 +13,8 @@ badge; the template also lets words break anywhere as a last resort.
 from __future__ import annotations
 
 import base64
+import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -51,17 +53,36 @@ TITLE_STEPS = ((1, 11.0, 9.0), (2, 9.0, 7.5), (3, 7.5, 6.0))
 class FittedText:
     text: str
     size_pt: float
+    lines: int  # as estimated from the font's metrics
+
+    def height_mm(self, line_height: float) -> float:
+        return self.lines * self.size_pt * line_height / MM_TO_PT
+
+
+@dataclass(frozen=True)
+class BadgeLine:
+    """One text of a badge with its CSS class."""
+
+    css_class: str
+    text: FittedText
 
 
 @dataclass(frozen=True)
 class Badge:
+    """What one badge prints, with sizes and vertical offsets already worked out.
+
+    Offsets centre each block in its area; computing them here keeps the document to plain
+    blocks, which WeasyPrint lays out many times faster than flex boxes or tables.
+    """
+
     participant_id: int
     first_name: FittedText
     last_name: FittedText
-    job_title: FittedText
-    organisation: FittedText
-    country: FittedText
-    type_name: FittedText
+    name_top_mm: float
+    details: list[BadgeLine]
+    details_top_mm: float
+    type_name: FittedText | None
+    band_top_mm: float
     band_colour: str
     band_text_colour: str
     token: str
@@ -125,9 +146,11 @@ def fit_text(
         while candidate >= smallest - 1e-9:
             needed = _line_count(text, candidate, width_pt, bold)
             if needed is not None and needed <= lines:
-                return FittedText(text, round(candidate, 1))
+                return FittedText(text, round(candidate, 1), needed)
             candidate -= 0.5
-    return FittedText(text, size)
+    # Words broken anywhere: about as many lines as the text is wide.
+    total = sum(_width_per_point(word, bold) * size for word in text.split())
+    return FittedText(text, size, max(1, math.ceil(total / width_pt)))
 
 
 # --- colours ----------------------------------------------------------------------------
@@ -165,8 +188,22 @@ def text_colour_on(background: str) -> str:
 # --- badges -----------------------------------------------------------------------------
 
 
+NAME_AREA_MM = 44
+DETAILS_AREA_MM = 30
+BAND_HEIGHT_MM = 16
+NAME_LINE_HEIGHT = 1.1
+DETAILS_LINE_HEIGHT = 1.2
+DETAILS_GAP_MM = 1.2
+NAME_GAP_MM = 1.0
+
+
+def _centred(area_mm: float, content_mm: float) -> float:
+    return round(max(0.0, (area_mm - content_mm) / 2), 2)
+
+
 def _badge(
     event: Event,
+    settings: BadgeSettings,
     participant_id: int,
     first_name: str,
     last_name: str,
@@ -177,17 +214,35 @@ def _badge(
 ) -> Badge:
     token, qr_data_url = participant_qr(event.id, participant_id)
     colour = safe_colour(type_.colour if type_ is not None else None)
+    first = fit_text(first_name, CONTENT_WIDTH_MM, FIRST_NAME_STEPS, bold=True)
+    last = fit_text(last_name, CONTENT_WIDTH_MM, LAST_NAME_STEPS, bold=True)
+    name_height = first.height_mm(NAME_LINE_HEIGHT) + last.height_mm(NAME_LINE_HEIGHT) + NAME_GAP_MM
+    details = []
+    if settings.show_job_title and job_title.strip():
+        text = fit_text(job_title, DETAILS_WIDTH_MM, SMALL_TEXT_STEPS, bold=False)
+        details.append(BadgeLine("job-title", text))
+    if settings.show_organisation and organisation.strip():
+        text = fit_text(organisation, DETAILS_WIDTH_MM, ORGANISATION_STEPS, bold=True)
+        details.append(BadgeLine("organisation", text))
+    if settings.show_country and country_code:
+        text = fit_text(country_name(country_code), DETAILS_WIDTH_MM, SMALL_TEXT_STEPS, bold=False)
+        details.append(BadgeLine("country", text))
+    details_height = sum(line.text.height_mm(DETAILS_LINE_HEIGHT) for line in details) + (
+        DETAILS_GAP_MM * max(0, len(details) - 1)
+    )
+    type_name = None
+    if settings.show_participant_type and type_ is not None and type_.name.strip():
+        type_name = fit_text(type_.name, BAND_TEXT_WIDTH_MM, BAND_STEPS, bold=True)
     return Badge(
         participant_id=participant_id,
-        first_name=fit_text(first_name, CONTENT_WIDTH_MM, FIRST_NAME_STEPS, bold=True),
-        last_name=fit_text(last_name, CONTENT_WIDTH_MM, LAST_NAME_STEPS, bold=True),
-        job_title=fit_text(job_title, DETAILS_WIDTH_MM, SMALL_TEXT_STEPS, bold=False),
-        organisation=fit_text(organisation, DETAILS_WIDTH_MM, ORGANISATION_STEPS, bold=True),
-        country=fit_text(
-            country_name(country_code), DETAILS_WIDTH_MM, SMALL_TEXT_STEPS, bold=False
-        ),
-        type_name=fit_text(
-            type_.name if type_ is not None else "", BAND_TEXT_WIDTH_MM, BAND_STEPS, bold=True
+        first_name=first,
+        last_name=last,
+        name_top_mm=_centred(NAME_AREA_MM, name_height),
+        details=details,
+        details_top_mm=_centred(DETAILS_AREA_MM, details_height),
+        type_name=type_name,
+        band_top_mm=_centred(
+            BAND_HEIGHT_MM, type_name.height_mm(NAME_LINE_HEIGHT) if type_name else 0
         ),
         band_colour=colour,
         band_text_colour=text_colour_on(colour),
@@ -196,11 +251,14 @@ def _badge(
     )
 
 
-def badges_for(event: Event, participants: Sequence[Participant]) -> list[Badge]:
+def badges_for(
+    event: Event, participants: Sequence[Participant], settings: BadgeSettings
+) -> list[Badge]:
     """Badges of participants loaded with their organisation and its type (no queries)."""
     return [
         _badge(
             event,
+            settings,
             participant.id,
             participant.first_name,
             participant.last_name,
@@ -213,12 +271,15 @@ def badges_for(event: Event, participants: Sequence[Participant]) -> list[Badge]
     ]
 
 
-def sample_badge(event: Event, type_: ParticipantType | None = None) -> Badge:
+def sample_badge(
+    event: Event, settings: BadgeSettings, type_: ParticipantType | None = None
+) -> Badge:
     """A made-up person's badge, for the organiser's preview (its QR code matches nobody)."""
     if type_ is None and event.participant_types:
         type_ = event.participant_types[0]
     return _badge(
         event,
+        settings,
         0,
         "Alexandra",
         "Papadopoulou-Lindqvist",
@@ -229,12 +290,51 @@ def sample_badge(event: Event, type_: ParticipantType | None = None) -> Badge:
     )
 
 
+LOGO_BOX_MM = (34.0, 18.0)
+
+
 def logo_data_url(settings: BadgeSettings) -> str | None:
     """The logo as a base64 data: URL, if there is one and the badges show it."""
     if not settings.show_logo or not settings.logo or not settings.logo_mime:
         return None
     encoded = base64.b64encode(settings.logo).decode("ascii")
     return f"data:{settings.logo_mime};base64,{encoded}"
+
+
+def _logo_ratio(settings: BadgeSettings) -> float | None:
+    """Width / height of the logo, if its file says."""
+    if not settings.logo:
+        return None
+    try:
+        if settings.logo_mime == "image/png":
+            from PIL import Image
+
+            with Image.open(io.BytesIO(settings.logo)) as image:
+                width, height = image.size
+        else:
+            from defusedxml.ElementTree import fromstring
+
+            root = fromstring(settings.logo, forbid_dtd=True)
+            view_box = root.get("viewBox", "").replace(",", " ").split()
+            if len(view_box) == 4:
+                width, height = float(view_box[2]), float(view_box[3])
+            else:
+                width = float(root.get("width", "").removesuffix("px"))
+                height = float(root.get("height", "").removesuffix("px"))
+    except (OSError, ValueError, SyntaxError):
+        return None
+    return width / height if width > 0 and height > 0 else None
+
+
+def logo_size_css(settings: BadgeSettings) -> str:
+    """A CSS background-size that fits the logo in its box, keeping its proportions."""
+    box_width, box_height = LOGO_BOX_MM
+    ratio = _logo_ratio(settings)
+    if ratio is None:
+        return f"{box_width}mm {box_height}mm"  # an SVG keeps its proportions inside anyway
+    if ratio >= box_width / box_height:
+        return f"{box_width}mm {box_width / ratio:.2f}mm"
+    return f"{box_height * ratio:.2f}mm {box_height}mm"
 
 
 def badges_html(
@@ -255,6 +355,7 @@ def badges_html(
         screen=screen,
         event_title=title,
         logo_url=logo_data_url(settings),
+        logo_size=logo_size_css(settings),
     )
 
 

@@ -156,7 +156,7 @@ def preview(event: Event) -> Response:
     """One made-up person's badge, as HTML at its printed size, for the settings page."""
     settings = services.settings_for(event)
     html = documents.badges_html(
-        event, [documents.sample_badge(event)], settings, "a6", screen=True
+        event, [documents.sample_badge(event, settings)], settings, "a6", screen=True
     )
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
@@ -178,11 +178,9 @@ def print_pdf(event: Event) -> Response:
             "No approved participant matches these filters: there is nothing to print.", "warning"
         )
         return _back_to_manage(event, selection)
+    settings = services.settings_for(event)
     pdf = documents.badges_pdf(
-        event,
-        documents.badges_for(event, participants),
-        services.settings_for(event),
-        selection.layout,
+        event, documents.badges_for(event, participants, settings), settings, selection.layout
     )
     return send_file(
         io.BytesIO(pdf),
@@ -233,8 +231,9 @@ def my_badge(slug: str) -> Response:
         abort(404)
     if not participant.is_approved:
         abort(403, "Your badge is ready once your registration is approved.")
+    settings = services.settings_for(event)
     pdf = documents.badges_pdf(
-        event, documents.badges_for(event, [participant]), services.settings_for(event), "a6"
+        event, documents.badges_for(event, [participant], settings), settings, "a6"
     )
     return send_file(
         io.BytesIO(pdf), mimetype="application/pdf", download_name=f"badge-{event.slug}.pdf"

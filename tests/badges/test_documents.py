@@ -32,7 +32,10 @@ def badge_pdf(world: World, layout: str = "a6") -> bytes:
     event = event_of(world)
     participants = services.selected_participants(event, BadgeSelection(layout=layout))
     return documents.badges_pdf(
-        event, documents.badges_for(event, participants), services.settings_for(event), layout
+        event,
+        documents.badges_for(event, participants, services.settings_for(event)),
+        services.settings_for(event),
+        layout,
     )
 
 
@@ -64,7 +67,10 @@ def test_markup_is_escaped_in_the_html(app_ctx, world):
     event = event_of(world)
     participants = services.selected_participants(event, BadgeSelection())
     html = documents.badges_html(
-        event, documents.badges_for(event, participants), services.settings_for(event), "a6"
+        event,
+        documents.badges_for(event, participants, services.settings_for(event)),
+        services.settings_for(event),
+        "a6",
     )
     assert "<b>Bold</b>" not in html
     assert "&lt;b&gt;Bold&lt;/b&gt;" in html
@@ -93,8 +99,8 @@ def test_page_counts_a6_one_per_page_a4_four_per_sheet(app_ctx, world, count):
     participants = services.selected_participants(event, BadgeSelection())[:count]
     while len(participants) < count:
         participants.append(make_participant(event, first_name="Extra"))
-    badges = documents.badges_for(event, participants)
     settings_ = services.settings_for(event)
+    badges = documents.badges_for(event, participants, settings_)
     assert len(pdf_pages(documents.badges_pdf(event, badges, settings_, "a6"))) == count
     a4 = pdf_pages(documents.badges_pdf(event, badges, settings_, "a4"))
     assert len(a4) == math.ceil(count / 4)
@@ -132,7 +138,7 @@ def test_bulk_badges_take_a_constant_number_of_queries(app_ctx, world):
             participants = services.selected_participants(event, selection)
             documents.badges_html(
                 event,
-                documents.badges_for(event, participants),
+                documents.badges_for(event, participants, services.settings_for(event)),
                 services.settings_for(event),
                 "a4",
             )

@@ -33,6 +33,7 @@ def test_the_symbol_encodes_the_token_at_level_q(app_ctx, world):
             for p in services.selected_participants(event, BadgeSelection())
             if p.id == participant_id
         ],
+        services.settings_for(event),
     )
     assert read_badge_token(badge.token, event.id) == participant_id
     with pytest.raises(OtherEventToken):
@@ -55,7 +56,7 @@ def test_the_symbol_encodes_the_token_at_level_q(app_ctx, world):
 def test_the_badge_html_embeds_each_participants_code(app_ctx, world):
     event = event_of(world)
     participants = services.selected_participants(event, BadgeSelection())
-    badges = documents.badges_for(event, participants)
+    badges = documents.badges_for(event, participants, services.settings_for(event))
     html = documents.badges_html(event, badges, services.settings_for(event), "a4")
     for badge in badges:
         assert f'src="{badge.qr_data_url}"' in html.replace("&#39;", "'")
@@ -76,7 +77,10 @@ def test_a_scanner_reads_the_printed_code_and_it_checks_in_the_right_person(
         if p.id == world.people["cyrillic"]
     ]
     pdf = documents.badges_pdf(
-        event, documents.badges_for(event, participants), services.settings_for(event), "a6"
+        event,
+        documents.badges_for(event, participants, services.settings_for(event)),
+        services.settings_for(event),
+        "a6",
     )
     (tmp_path / "badge.pdf").write_bytes(pdf)
     # 150 dpi, grey: about what a phone camera sees of a badge at arm's length.
