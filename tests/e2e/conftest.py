@@ -1,9 +1,10 @@
 """The browser suite: the app served in-process on a free port, driven by Debian's Chromium.
 
-It runs only when BROKERAGE_E2E is set (`make e2e` sets it, after installing Chromium and
-axe-core); a plain `make test` skips it with a message saying so. The app gets a fresh SQLite
-file built by the migrations, CSRF on, no Redis (schedule runs are threads of this process)
-and the e-mail outbox in memory, which the tests read for verification links.
+It runs only when BROKERAGE_E2E is set (`make e2e` sets it, after installing Chromium,
+poppler-utils and axe-core); a plain `make test` skips it with a message saying so. The app
+gets a fresh SQLite file built by the migrations, CSRF on, no Redis (schedule runs are
+threads of this process) and the e-mail outbox in memory, which the tests read for
+verification links.
 
 Playwright cannot download its own browser here, so it launches /usr/bin/chromium.
 """
