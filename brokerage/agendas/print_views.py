@@ -26,6 +26,7 @@ bp = Blueprint("agenda_prints", __name__)
 
 NOT_PUBLISHED = "There is no published schedule yet: publish a run first, then print."
 NO_PARTICIPANTS = "There are no approved participants, so there are no agendas to print."
+NO_TABLES = "The event has no tables or booths yet, so there are no table sheets to print."
 NOTHING_CHANGED = "No agenda has changed since the last print."
 RACED = "Someone else printed or e-mailed agendas at the same moment: please try again."
 # Each e-mail carries its own PDF (about 0.2 s to render), so one request sends a bounded
@@ -101,7 +102,11 @@ def schedule_xlsx_download(event: Event) -> BaseResponse:
 def table_sheets_download(event: Event) -> BaseResponse:
     if event.published_run_id is None:
         return _refuse_unpublished(event)
-    data = table_sheets_pdf(event, table_sheets(event))
+    sheets = table_sheets(event)
+    if not sheets:
+        flash(NO_TABLES, "error")
+        return redirect(url_for(".index", slug=event.slug))
+    data = table_sheets_pdf(event, sheets)
     return _download(data, "application/pdf", _filename(event, "table-sheets", "pdf"))
 
 

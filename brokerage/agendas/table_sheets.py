@@ -8,6 +8,8 @@ tables (with booth owners and their organisations), the slots, and the run's mee
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,6 +23,9 @@ from brokerage.pdf import render_pdf
 from brokerage.registration.models import Participant
 from brokerage.scheduling.models import ScheduledMeeting
 from brokerage.scheduling.review import event_slots, is_active, load_meetings
+
+# Tables per WeasyPrint render (see table_sheets_pdf): about 40 pages at 32 slots per table.
+SHEETS_PER_RENDER = 20
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,33 @@ def table_sheets(event: Event) -> list[TableSheet]:
     return sheets
 
 
-def table_sheets_pdf(event: Event, sheets: list[TableSheet]) -> bytes:
-    html = render_template("agendas/pdf_table_sheets.html", event=event, sheets=sheets)
-    return render_pdf(html)
+def table_sheets_pdf(event: Event, sheets: Sequence[TableSheet]) -> bytes:
+    """All sheets in one PDF, rendered SHEETS_PER_RENDER tables at a time and joined.
+
+    WeasyPrint keeps every page of a document laid out until it writes the PDF: 170 tables of
+    32 slots in one render peaked at 1 GB. Renders of a bounded size keep the memory bounded;
+    each table numbers its own pages, so the joined document reads the same.
+    """
+    if not sheets:
+        raise ValueError("no tables to print")
+    parts = [
+        render_pdf(
+            render_template(
+                "agendas/pdf_table_sheets.html",
+                event=event,
+                sheets=sheets[start : start + SHEETS_PER_RENDER],
+            )
+        )
+        for start in range(0, len(sheets), SHEETS_PER_RENDER)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    writer.add_metadata({"/Title": f"Table sheets · {event.title}"})
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
