@@ -198,7 +198,8 @@ NAME_GAP_MM = 1.0
 
 
 def _centred(area_mm: float, content_mm: float) -> float:
-    return round(max(0.0, (area_mm - content_mm) / 2), 2)
+    """The top padding that centres the content; in half millimetres (one CSS class each)."""
+    return round(max(0.0, (area_mm - content_mm) / 2) * 2) / 2
 
 
 def _badge(
@@ -337,6 +338,42 @@ def logo_size_css(settings: BadgeSettings) -> str:
     return f"{box_height * ratio:.2f}mm {box_height}mm"
 
 
+def size_class(size_pt: float) -> str:
+    return f"s{round(size_pt * 10)}"
+
+
+def offset_class(offset_mm: float) -> str:
+    return f"o{round(offset_mm * 10)}"
+
+
+def band_class(colour: str) -> str:
+    return f"b{colour.removeprefix('#')}"
+
+
+def _style_rules(badges: Sequence[Badge]) -> list[str]:
+    """CSS rules for the sizes, offsets and colours the badges use.
+
+    Classes instead of style attributes: WeasyPrint parses every style attribute anew, and
+    with a thousand badges that is a good part of the time.
+    """
+    sizes = {badge.first_name.size_pt for badge in badges}
+    sizes |= {badge.last_name.size_pt for badge in badges}
+    sizes |= {line.text.size_pt for badge in badges for line in badge.details}
+    sizes |= {badge.type_name.size_pt for badge in badges if badge.type_name}
+    offsets = {badge.name_top_mm for badge in badges} | {badge.details_top_mm for badge in badges}
+    offsets |= {badge.band_top_mm for badge in badges}
+    colours = {badge.band_colour for badge in badges if badge.type_name}
+    rules = [f".{size_class(size)} {{ font-size: {size:g}pt; }}" for size in sorted(sizes)]
+    rules += [
+        f".{offset_class(offset)} {{ padding-top: {offset:g}mm; }}" for offset in sorted(offsets)
+    ]
+    rules += [
+        f".{band_class(colour)} {{ background-color: {colour}; color: {text_colour_on(colour)}; }}"
+        for colour in sorted(colours)
+    ]
+    return rules
+
+
 def badges_html(
     event: Event,
     badges: Sequence[Badge],
@@ -356,6 +393,10 @@ def badges_html(
         event_title=title,
         logo_url=logo_data_url(settings),
         logo_size=logo_size_css(settings),
+        style_rules=_style_rules(badges),
+        size_class=size_class,
+        offset_class=offset_class,
+        band_class=band_class,
     )
 
 

@@ -23,7 +23,7 @@ def event_of(world: World, event_id: int | None = None) -> Event:
     return db.session.get(Event, event_id or world.event_id)
 
 
-def test_the_symbol_encodes_the_token_at_level_q(app_ctx, world):
+def test_the_symbol_encodes_the_token_at_level_m_or_better(app_ctx, world):
     event = event_of(world)
     participant_id = world.people["greek"]
     (badge,) = documents.badges_for(
@@ -40,10 +40,11 @@ def test_the_symbol_encodes_the_token_at_level_q(app_ctx, world):
         read_badge_token(badge.token, world.other_event_id)
     # Decode-free check: the symbol segno made is exactly the one for this token.
     symbol = badge_qr(badge.token)
-    reference = segno.make_qr(badge.token, error="q", boost_error=False)
+    reference = segno.make_qr(badge.token, error="m")
     assert symbol.matrix == reference.matrix
-    assert symbol.error == "Q"
-    assert ERROR_LEVEL == "q"
+    assert symbol.error in ("M", "Q")
+    assert ERROR_LEVEL == "m"
+    assert symbol.version <= 4  # 37 to 41 modules with the quiet zone: 0.7 mm or more
     assert symbol.designator == reference.designator
     # The SVG on the badge is that symbol, with a quiet zone of four modules.
     assert badge.qr_data_url == qr_svg_data_url(badge.token)
