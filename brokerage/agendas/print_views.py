@@ -8,9 +8,18 @@ that record what was printed are POSTs (they change state) and answer with the f
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -18,7 +27,7 @@ from brokerage.access import organiser_required
 from brokerage.agendas.documents import agendas_pdf
 from brokerage.agendas.exports import schedule_counts, schedule_csv, schedule_rows, schedule_xlsx
 from brokerage.agendas.reprint import email_agendas, record_printed, reprint_status
-from brokerage.agendas.table_sheets import table_sheets, table_sheets_pdf
+from brokerage.agendas.table_sheets import schedule_days, table_sheets, table_sheets_pdf
 from brokerage.events.models import Event
 from brokerage.extensions import db
 
@@ -75,6 +84,7 @@ def index(event: Event) -> str:
         event=event,
         published=published,
         counts=schedule_counts(event),
+        days=schedule_days(event),
         changed_count=len(reprint_status(event).changed) if published else 0,
     )
 
@@ -100,14 +110,29 @@ def schedule_xlsx_download(event: Event) -> BaseResponse:
 @bp.get("/events/<slug>/manage/prints/table-sheets.pdf")
 @organiser_required
 def table_sheets_download(event: Event) -> BaseResponse:
+    """Every table's sheet, for every day or for one (?day=YYYY-MM-DD; another day: 404)."""
+    day = _day_or_404(event, request.args.get("day"))
     if event.published_run_id is None:
         return _refuse_unpublished(event)
-    sheets = table_sheets(event)
+    sheets = table_sheets(event, day)
     if not sheets:
         flash(NO_TABLES, "error")
         return redirect(url_for(".index", slug=event.slug))
     data = table_sheets_pdf(event, sheets)
-    return _download(data, "application/pdf", _filename(event, "table-sheets", "pdf"))
+    name = f"table-sheets-{day.isoformat()}" if day else "table-sheets"
+    return _download(data, "application/pdf", _filename(event, name, "pdf"))
+
+
+def _day_or_404(event: Event, text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        abort(404)
+    if day not in schedule_days(event):
+        abort(404)
+    return day
 
 
 @bp.post("/events/<slug>/manage/prints/agendas.pdf")

@@ -17,7 +17,7 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from brokerage.events.models import Event, Table
+from brokerage.events.models import Event, MeetingSession, Table
 from brokerage.extensions import db
 from brokerage.pdf import render_pdf
 from brokerage.registration.models import Participant
@@ -87,12 +87,25 @@ def _title(table: Table) -> str:
     return place[:1].upper() + place[1:]
 
 
-def table_sheets(event: Event) -> list[TableSheet]:
-    """Every table and booth of the event in display order; [] when nothing is published."""
+def schedule_days(event: Event) -> list[date]:
+    """The days (in the event's zone) that have sessions, in order: one query."""
+    starts = db.session.scalars(
+        select(MeetingSession.starts_at).where(MeetingSession.event_id == event.id)
+    )
+    return sorted({event.local(moment).date() for moment in starts})
+
+
+def table_sheets(event: Event, day: date | None = None) -> list[TableSheet]:
+    """Every table and booth of the event in display order, with the slots of `day` (or of
+    every day); [] when nothing is published."""
     if event.published_run_id is None:
         return []
     tables = _tables(event)
-    slots = event_slots(event)
+    slots = [
+        slot
+        for slot in event_slots(event)
+        if day is None or event.local(slot.session.starts_at).date() == day
+    ]
     at: dict[tuple[int, int], ScheduledMeeting] = {}
     for meeting in load_meetings(event.published_run_id):
         if meeting.table_id is not None and is_active(meeting):

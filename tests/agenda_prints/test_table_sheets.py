@@ -124,3 +124,40 @@ def test_no_tables_is_a_message(organiser_client, world, app):
     assert response.status_code == 302
     page = organiser_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "no tables or booths yet" in page
+
+
+def _add_second_day(app, world) -> str:
+    from datetime import time, timedelta
+
+    from brokerage.events import services as events
+
+    with app.app_context():
+        event = event_of(world)
+        event.end_date = event.start_date + timedelta(days=1)
+        events.add_session(event, "Second morning", event.end_date, time(9), time(10))
+        db.session.commit()
+        return event.end_date.isoformat()
+
+
+def test_sheets_for_one_day(organiser_client, world, app):
+    second_day = _add_second_day(app, world)
+    base = f"/events/{world.slug}/manage/prints"
+    page = organiser_client.get(base).get_data(as_text=True)
+    assert f"table-sheets.pdf?day={second_day}" in page
+    everything = _pages(organiser_client.get(base + "/table-sheets.pdf").data)
+    assert "Second morning" in everything[0]
+    assert "10:00–10:20" in everything[0]  # the first day
+    response = organiser_client.get(base + f"/table-sheets.pdf?day={second_day}")
+    assert response.status_code == 200
+    assert f'filename="table-sheets-{second_day}-' in response.headers["Content-Disposition"]
+    [table_1, *_] = _pages(response.data)
+    assert "Second morning" in table_1
+    assert "10:00–10:20" not in table_1
+    assert "Иван Петров" not in table_1  # the first day's meeting
+    assert "0 meetings" in table_1
+
+
+def test_a_day_without_sessions_is_a_404(organiser_client, world):
+    base = f"/events/{world.slug}/manage/prints/table-sheets.pdf"
+    for junk in ("1999-01-01", "tomorrow", "2026-13-45", "x" * 500):
+        assert organiser_client.get(base, query_string={"day": junk}).status_code == 404
