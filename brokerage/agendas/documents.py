@@ -1,12 +1,17 @@
 """Personal agendas as PDF (WeasyPrint): one participant, or everyone in one document.
 
-All agendas go into ONE HTML document, rendered once, each starting on a new page as its own
-page group (page numbers restart per participant); rendering one PDF per participant and
-merging them would repeat WeasyPrint's fixed costs (fonts, stylesheet) a thousand times.
+Agendas are rendered many to an HTML document, each starting on a new page as its own page
+group (page numbers restart per participant): one PDF per participant would repeat
+WeasyPrint's fixed costs (fonts, stylesheet, document set-up) a thousand times. But WeasyPrint
+keeps every laid-out page of a document in memory until it writes the PDF (1,000 agendas in
+one render peaked at 1.5 GB), so a large batch is rendered AGENDAS_PER_RENDER at a time and
+the parts are joined with pypdf; every agenda numbers its own pages, so the result reads the
+same.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 
@@ -15,12 +20,11 @@ from flask import render_template
 from brokerage.agendas.services import Agenda
 from brokerage.pdf import render_pdf
 
+AGENDAS_PER_RENDER = 100
 BETWEEN_LINES_OF_TAGS = re.compile(r">\s*\n\s*<")
 
 
 def _render(agendas: Sequence[Agenda], *, single: bool) -> bytes:
-    if not agendas:
-        raise ValueError("no agendas to print")
     html = render_template(
         "agendas/pdf/agendas.html", agendas=agendas, single=single, event=agendas[0].event
     )
@@ -36,4 +40,20 @@ def agenda_pdf(agenda: Agenda) -> bytes:
 
 def agendas_pdf(agendas: Sequence[Agenda]) -> bytes:
     """Every given agenda in one PDF, each participant starting on a new page."""
-    return _render(agendas, single=False)
+    if not agendas:
+        raise ValueError("no agendas to print")
+    parts = [
+        _render(agendas[start : start + AGENDAS_PER_RENDER], single=False)
+        for start in range(0, len(agendas), AGENDAS_PER_RENDER)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    writer.add_metadata({"/Title": f"Agendas · {agendas[0].event.title}"})
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()

@@ -171,3 +171,19 @@ def test_a_cancelled_meeting_is_marked_in_the_pdf(app, world):
         text = flat(pages_text(agenda_pdf(agenda_for(event_of(world), person(world, "c"))))[0])
     assert "Dan Dirac CANCELLED" in text  # the flag is set in capitals
     assert "2 meetings." in text
+
+
+def test_a_large_batch_is_rendered_in_parts_and_joined(app, world, monkeypatch):
+    from brokerage.agendas import documents
+
+    monkeypatch.setattr(documents, "AGENDAS_PER_RENDER", 3)
+    with app.app_context():
+        agendas = agendas_for(event_of(world))
+        pages = pages_text(agendas_pdf(agendas))
+    assert [flat(page).split("PERSONAL AGENDA OF ")[1][:10] for page in pages] == [
+        "Bob Babbag",
+        "Cleo Curie",
+        "Dan Dirac ",
+        "Ada Lovela",
+    ]
+    assert all("Page 1" in flat(page) for page in pages)
