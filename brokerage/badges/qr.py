@@ -10,6 +10,8 @@ helps more at arm's length than more error correction would, and the PDF draws f
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import segno
 
 from brokerage.checkin.tokens import badge_token
@@ -24,6 +26,7 @@ def badge_qr(token: str) -> segno.QRCode:
     return segno.make_qr(token, error=ERROR_LEVEL, boost_error=True)
 
 
+@lru_cache(maxsize=4096)  # a reprint, or the other layout, skips segno's mask search
 def qr_svg_data_url(token: str) -> str:
     """The QR code as a vector SVG data: URL, black on white including the quiet zone."""
     return badge_qr(token).svg_data_uri(border=QUIET_ZONE, dark="#000", light="#fff")
