@@ -162,18 +162,26 @@ def check_logo(data: bytes) -> str:
 
 
 def _check_png(data: bytes) -> None:
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
+    too_many_pixels = BadgeError("The logo has too many pixels; 2000 × 2000 is plenty.")
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format != "PNG":
-                raise BadgeError("The file is not a valid PNG image.")
-            width, height = image.size
-            if width * height > LOGO_MAX_PIXELS:
-                raise BadgeError("The logo has too many pixels; 2000 × 2000 is plenty.")
-            image.load()  # decodes every pixel: a truncated or damaged file fails here
+        # Pillow warns, then refuses, on huge sizes declared in a tiny file: both are refusals.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format != "PNG":
+                    raise BadgeError("The file is not a valid PNG image.")
+                width, height = image.size
+                if width * height > LOGO_MAX_PIXELS:
+                    raise too_many_pixels
+                image.load()  # decodes every pixel: a truncated or damaged file fails here
     except BadgeError:
         raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+        raise too_many_pixels from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise BadgeError("The file is not a valid PNG image.") from error
 

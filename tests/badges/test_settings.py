@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 import pytest
 from PIL import Image
@@ -135,6 +137,21 @@ def test_too_large_or_too_many_pixels_is_refused(app_ctx):
         check_logo(png_bytes() + b"\x00" * services.LOGO_MAX_BYTES)
     with pytest.raises(BadgeError, match="too many pixels"):
         check_logo(png_bytes((5000, 4000)))
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims another size (a decompression bomb's first step)."""
+    data = bytearray(png_bytes((1, 1)))
+    # IHDR: 8-byte signature, 4-byte length, "IHDR", then width and height, then the CRC.
+    data[16:24] = struct.pack(">II", width, height)
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("size", [(5000, 4000), (20_000, 20_000), (100_000, 100_000)])
+def test_a_tiny_file_declaring_a_huge_image_is_refused(app_ctx, size):
+    with pytest.raises(BadgeError, match="too many pixels"):
+        check_logo(png_declaring(*size))
 
 
 def logo_upload(client, world: World, data: bytes, filename: str):
