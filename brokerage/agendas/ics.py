@@ -58,10 +58,8 @@ def agenda_ics(agenda: Agenda, *, now: datetime | None = None) -> bytes:
         for meeting in agenda.meetings
         if not (meeting.cancelled and event_is_over(agenda, now))
     ]
-    if meetings:
-        calendar.add_component(
-            _timezone(event.timezone, event.start_date.year, event.end_date.year)
-        )
+    # Always there: RFC 5545 wants at least one component, also before publication.
+    calendar.add_component(_timezone(event.timezone, event.start_date.year, event.end_date.year))
     with link_context():
         agenda_url = url_for("agendas.agenda", slug=event.slug, _external=True)
     for meeting in meetings:

@@ -25,6 +25,9 @@ FEED_URL = re.compile(r'id="calendar-feed-url" value="http://[^/"]+(/calendar/[^
 
 def parse(body: bytes) -> Calendar:
     calendar = Calendar.from_ical(body)
+    calendar.validate()  # the required properties and components are there
+    assert body.endswith(b"END:VCALENDAR\r\n")
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))  # folded lines
     assert calendar["VERSION"] == "2.0"
     assert calendar.get("PRODID")
     return calendar
@@ -134,6 +137,8 @@ def test_before_publication_the_calendar_is_valid_and_empty(client, draft_world)
     login(client, draft_world.emails["c"], PASSWORD)
     calendar = download(client, draft_world)
     assert list(calendar.walk("VEVENT")) == []
+    # RFC 5545: a calendar holds at least one component.
+    assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/Brussels"]
 
 
 def feed_path(client, world: World) -> str:
