@@ -105,3 +105,38 @@ def test_a_scanner_reads_the_printed_code_and_it_checks_in_the_right_person(
     assert read_badge_token(results[0].text, event.id) == world.people["cyrillic"]
     with pytest.raises(OtherEventToken):
         read_badge_token(results[0].text, world.other_event_id)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_staff_check_in_with_the_code_scanned_from_the_printed_badge(app, client, world, tmp_path):
+    """The whole path: print a badge, scan its picture, type the text into the desk."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    from brokerage.checkin.models import CheckIn
+    from tests.conftest import login
+    from tests.factories import PASSWORD
+
+    login(client, world.organiser, PASSWORD)
+    pdf = client.get(f"/events/{world.slug}/manage/badges.pdf?type={world.type_ids[2]}").data
+    client.post("/account/logout", data={"csrf_token": client.csrf_token("/")})
+    (tmp_path / "badge.pdf").write_bytes(pdf)
+    subprocess.run(  # noqa: S603 - a fixed command on our own temporary files
+        [shutil.which("pdftoppm") or "pdftoppm", "-r", "150", "-gray", "-png",
+         str(tmp_path / "badge.pdf"), str(tmp_path / "p")],
+        check=True,
+    )  # fmt: skip
+    (page,) = tmp_path.glob("p*.png")
+    with Image.open(page) as image:
+        (scanned,) = zxingcpp.read_barcodes(image)
+
+    login(client, world.staff, PASSWORD)
+    desk = f"/events/{world.slug}/checkin"
+    assert client.submit(desk, {"token": scanned.text}).status_code == 302
+    with app.app_context():
+        (check_in,) = db.session.query(CheckIn).all()
+        assert check_in.participant_id == world.people["czech"]
+    # A replayed scan checks nobody in twice.
+    client.submit(desk, {"token": scanned.text})
+    with app.app_context():
+        assert db.session.query(CheckIn).count() == 1
