@@ -4,38 +4,37 @@ Agendas are rendered many to an HTML document, each starting on a new page as it
 group (page numbers restart per participant): one PDF per participant would repeat
 WeasyPrint's fixed costs (fonts, stylesheet, document set-up) a thousand times. But WeasyPrint
 keeps every laid-out page of a document in memory until it writes the PDF (1,000 agendas in
-one render peaked at 1.5 GB), so a large batch is rendered AGENDAS_PER_RENDER at a time and
-the parts are joined with pypdf; every agenda numbers its own pages, so the result reads the
-same.
+one render peaked at 1.5 GB), so a large batch is rendered AGENDAS_PER_RENDER at a time, the
+parts side by side on every core, and joined (brokerage/pdf.py render_joined_pdf); every
+agenda numbers its own pages, so the result reads the same.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 
 from flask import render_template
 
 from brokerage.agendas.services import Agenda
-from brokerage.pdf import render_pdf
+from brokerage.pdf import render_joined_pdf, render_pdf
 
 AGENDAS_PER_RENDER = 100
 BETWEEN_LINES_OF_TAGS = re.compile(r">\s*\n\s*<")
 
 
-def _render(agendas: Sequence[Agenda], *, single: bool) -> bytes:
+def _html(agendas: Sequence[Agenda], *, single: bool) -> str:
     html = render_template(
         "agendas/pdf/agendas.html", agendas=agendas, single=single, event=agendas[0].event
     )
     # The template's indentation is thousands of whitespace nodes for WeasyPrint's HTML parser
     # and box builder to wade through; between tags, on their own lines, it means nothing.
-    return render_pdf(BETWEEN_LINES_OF_TAGS.sub("><", html))
+    return BETWEEN_LINES_OF_TAGS.sub("><", html)
 
 
 def agenda_pdf(agenda: Agenda) -> bytes:
     """One participant's agenda, "Page 1 of N" in the footer."""
-    return _render([agenda], single=True)
+    return render_pdf(_html([agenda], single=True))
 
 
 def agendas_pdf(agendas: Sequence[Agenda]) -> bytes:
@@ -43,17 +42,7 @@ def agendas_pdf(agendas: Sequence[Agenda]) -> bytes:
     if not agendas:
         raise ValueError("no agendas to print")
     parts = [
-        _render(agendas[start : start + AGENDAS_PER_RENDER], single=False)
+        _html(agendas[start : start + AGENDAS_PER_RENDER], single=False)
         for start in range(0, len(agendas), AGENDAS_PER_RENDER)
     ]
-    if len(parts) == 1:
-        return parts[0]
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
-    writer.add_metadata({"/Title": f"Agendas · {agendas[0].event.title}"})
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+    return render_joined_pdf(parts, title=f"Agendas · {agendas[0].event.title}")

@@ -8,7 +8,6 @@ tables (with booth owners and their organisations), the slots, and the run's mee
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from brokerage.events.models import Event, MeetingSession, Table
 from brokerage.extensions import db
-from brokerage.pdf import render_pdf
+from brokerage.pdf import render_joined_pdf
 from brokerage.registration.models import Participant
 from brokerage.scheduling.models import ScheduledMeeting
 from brokerage.scheduling.review import event_slots, is_active, load_meetings
@@ -140,7 +139,8 @@ def table_sheets(event: Event, day: date | None = None) -> list[TableSheet]:
 
 
 def table_sheets_pdf(event: Event, sheets: Sequence[TableSheet]) -> bytes:
-    """All sheets in one PDF, rendered SHEETS_PER_RENDER tables at a time and joined.
+    """All sheets in one PDF, rendered SHEETS_PER_RENDER tables at a time (the parts side by
+    side on every core) and joined.
 
     WeasyPrint keeps every page of a document laid out until it writes the PDF: 170 tables of
     32 slots in one render peaked at 1 GB. Renders of a bounded size keep the memory bounded;
@@ -149,23 +149,11 @@ def table_sheets_pdf(event: Event, sheets: Sequence[TableSheet]) -> bytes:
     if not sheets:
         raise ValueError("no tables to print")
     parts = [
-        render_pdf(
-            render_template(
-                "agendas/pdf_table_sheets.html",
-                event=event,
-                sheets=sheets[start : start + SHEETS_PER_RENDER],
-            )
+        render_template(
+            "agendas/pdf_table_sheets.html",
+            event=event,
+            sheets=sheets[start : start + SHEETS_PER_RENDER],
         )
         for start in range(0, len(sheets), SHEETS_PER_RENDER)
     ]
-    if len(parts) == 1:
-        return parts[0]
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
-    writer.add_metadata({"/Title": f"Table sheets · {event.title}"})
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+    return render_joined_pdf(parts, title=f"Table sheets · {event.title}")

@@ -24,7 +24,7 @@ from flask import render_template
 from brokerage.badges.models import BadgeSettings
 from brokerage.badges.qr import participant_qr
 from brokerage.events.models import Event, ParticipantType
-from brokerage.pdf import render_pdf
+from brokerage.pdf import render_joined_pdf
 from brokerage.registration.models import Participant
 from brokerage.templating import country_name
 
@@ -37,6 +37,9 @@ DETAILS_WIDTH_MM = CONTENT_WIDTH_MM - 34  # beside the 30 mm QR code and its gap
 BAND_TEXT_WIDTH_MM = CONTENT_WIDTH_MM - 8
 HEADER_TITLE_WIDTH_MM = CONTENT_WIDTH_MM - 38  # beside the logo
 DEFAULT_COLOUR = "#6c757d"
+# Badges per WeasyPrint render: bounds memory, and parts render on every core (a multiple of
+# four, so every A4 sheet but the last is full).
+BADGES_PER_RENDER = 200
 FALLBACK_EM_WIDTH = 0.62  # average advance of DejaVu Sans, if its file cannot be read
 
 # (lines allowed, largest size, smallest size) in points, tried in order; the last smallest
@@ -403,4 +406,9 @@ def badges_html(
 def badges_pdf(
     event: Event, badges: Sequence[Badge], settings: BadgeSettings, layout: str
 ) -> bytes:
-    return render_pdf(badges_html(event, badges, settings, layout))
+    """All the badges in one PDF; a big print run is rendered in parts over the CPU cores."""
+    parts = [
+        badges_html(event, badges[start : start + BADGES_PER_RENDER], settings, layout)
+        for start in range(0, len(badges), BADGES_PER_RENDER)
+    ] or [badges_html(event, badges, settings, layout)]
+    return render_joined_pdf(parts, title=f"Badges · {event.title}")
