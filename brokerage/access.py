@@ -25,22 +25,24 @@ def get_event_or_404(slug: str) -> Event:
     return event
 
 
-def has_event_role(event: Event, kind: EventRoleKind, user: Any = None) -> bool:
+def event_roles(event: Event, user: Any = None) -> frozenset[EventRoleKind]:
+    """The user's roles at the event, in one query; an admin holds every role."""
     user = user if user is not None else current_user
     if not user.is_authenticated:
-        return False
+        return frozenset()
     if user.is_admin:
-        return True
-    return (
-        db.session.scalar(
-            select(EventRole.id).where(
-                EventRole.event_id == event.id,
-                EventRole.user_id == user.id,
-                EventRole.kind == kind,
+        return frozenset(EventRoleKind)
+    return frozenset(
+        db.session.scalars(
+            select(EventRole.kind).where(
+                EventRole.event_id == event.id, EventRole.user_id == user.id
             )
         )
-        is not None
     )
+
+
+def has_event_role(event: Event, kind: EventRoleKind, user: Any = None) -> bool:
+    return kind in event_roles(event, user)
 
 
 def is_organiser(event: Event, user: Any = None) -> bool:
@@ -74,7 +76,9 @@ def organiser_required(view: Callable) -> Callable:
 
 def is_checkin_staff(event: Event, user: Any = None) -> bool:
     """Check-in staff of this event, its organisers, and admins."""
-    return has_event_role(event, EventRoleKind.CHECKIN_STAFF, user) or is_organiser(event, user)
+    return not event_roles(event, user).isdisjoint(
+        {EventRoleKind.CHECKIN_STAFF, EventRoleKind.ORGANISER}
+    )
 
 
 def checkin_staff_required(view: Callable) -> Callable:

@@ -27,7 +27,12 @@ from flask import (
 )
 from flask_login import current_user
 
-from brokerage.access import checkin_staff_required, is_checkin_staff, organiser_required
+from brokerage.access import (
+    checkin_staff_required,
+    event_roles,
+    is_checkin_staff,
+    organiser_required,
+)
 from brokerage.auth.models import User
 from brokerage.auth.services import find_user_by_email
 from brokerage.checkin import charts, exports, services
@@ -47,7 +52,7 @@ _RESULT_KEY = "checkin_result"
 
 @bp.app_context_processor  # app-wide: events/_layout.html shows the desk link to staff
 def _checkin_helpers() -> dict[str, object]:
-    return {"is_checkin_staff": is_checkin_staff}
+    return {"is_checkin_staff": is_checkin_staff, "event_roles": event_roles}
 
 
 # --- the desk -------------------------------------------------------------------------------
