@@ -24,6 +24,7 @@ from brokerage.checkin.models import CheckIn, CheckInMethod
 from brokerage.checkin.tokens import InvalidBadgeToken, OtherEventToken, read_badge_token
 from brokerage.db_types import utcnow
 from brokerage.events.models import Event, EventRole, EventRoleKind
+from brokerage.events.services import grant_role, revoke_role, role_holders
 from brokerage.extensions import db
 from brokerage.registration.models import Organisation, Participant, ParticipantStatus
 
@@ -63,42 +64,17 @@ class DeskResult:
 
 
 def checkin_staff(event: Event) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(EventRole, EventRole.user_id == User.id)
-            .where(EventRole.event_id == event.id, EventRole.kind == EventRoleKind.CHECKIN_STAFF)
-            .order_by(User.email)
-        )
-    )
-
-
-def _staff_role(event: Event, user: User) -> EventRole | None:
-    return db.session.scalar(
-        select(EventRole).where(
-            EventRole.event_id == event.id,
-            EventRole.user_id == user.id,
-            EventRole.kind == EventRoleKind.CHECKIN_STAFF,
-        )
-    )
+    return role_holders(event, EventRoleKind.CHECKIN_STAFF)
 
 
 def grant_checkin_staff(event: Event, user: User) -> EventRole:
     """Idempotent: granting the role twice leaves one role."""
-    role = _staff_role(event, user)
-    if role is None:
-        role = EventRole(event=event, user=user, kind=EventRoleKind.CHECKIN_STAFF)
-        db.session.add(role)
-        db.session.flush()
-    return role
+    return grant_role(event, user, EventRoleKind.CHECKIN_STAFF)
 
 
 def revoke_checkin_staff(event: Event, user: User) -> None:
-    role = _staff_role(event, user)
-    if role is None:
+    if not revoke_role(event, user, EventRoleKind.CHECKIN_STAFF):
         raise CheckInError(f"{user.email} is not check-in staff of this event.")
-    db.session.delete(role)
-    db.session.flush()
 
 
 # --- checking in ----------------------------------------------------------------------------

@@ -339,42 +339,56 @@ def events_organised_by(user: User) -> list[Event]:
 # --- organisers -------------------------------------------------------------------------
 
 
-def organisers(event: Event) -> list[User]:
+def role_holders(event: Event, kind: EventRoleKind) -> list[User]:
     return list(
         db.session.scalars(
             select(User)
             .join(EventRole, EventRole.user_id == User.id)
-            .where(EventRole.event_id == event.id, EventRole.kind == EventRoleKind.ORGANISER)
+            .where(EventRole.event_id == event.id, EventRole.kind == kind)
             .order_by(User.email)
         )
     )
 
 
-def _organiser_role(event: Event, user: User) -> EventRole | None:
+def _role(event: Event, user: User, kind: EventRoleKind) -> EventRole | None:
     return db.session.scalar(
         select(EventRole).where(
-            EventRole.event_id == event.id,
-            EventRole.user_id == user.id,
-            EventRole.kind == EventRoleKind.ORGANISER,
+            EventRole.event_id == event.id, EventRole.user_id == user.id, EventRole.kind == kind
         )
     )
 
 
-def name_organiser(event: Event, user: User) -> EventRole:
-    role = _organiser_role(event, user)
+def grant_role(event: Event, user: User, kind: EventRoleKind) -> EventRole:
+    """Idempotent: granting a role twice leaves one role."""
+    role = _role(event, user, kind)
     if role is None:
-        role = EventRole(event=event, user=user, kind=EventRoleKind.ORGANISER)
+        role = EventRole(event=event, user=user, kind=kind)
         db.session.add(role)
         db.session.flush()
     return role
 
 
-def remove_organiser(event: Event, user: User) -> None:
-    role = _organiser_role(event, user)
+def revoke_role(event: Event, user: User, kind: EventRoleKind) -> bool:
+    """Whether the user held the role (and no longer does)."""
+    role = _role(event, user, kind)
     if role is None:
-        raise EventSetupError(f"{user.email} is not an organiser of this event.")
+        return False
     db.session.delete(role)
     db.session.flush()
+    return True
+
+
+def organisers(event: Event) -> list[User]:
+    return role_holders(event, EventRoleKind.ORGANISER)
+
+
+def name_organiser(event: Event, user: User) -> EventRole:
+    return grant_role(event, user, EventRoleKind.ORGANISER)
+
+
+def remove_organiser(event: Event, user: User) -> None:
+    if not revoke_role(event, user, EventRoleKind.ORGANISER):
+        raise EventSetupError(f"{user.email} is not an organiser of this event.")
 
 
 # --- sessions and slots -----------------------------------------------------------------
