@@ -59,6 +59,19 @@ HEURISTIC_START_MAX = 5.0
 # faster even time-sliced on two cores (ticf-13crafc, 20 s: 13 breaks with 8, 23 with 2).
 # The probes keep one worker per core: there the full-problem worker matters most.
 OBJECTIVE_SEARCH_WORKERS = 8
+# Share of what is left of the breaks phase for the probe "breaks <= 0" when the gapless model
+# (see build_gapless_model) races the full model on it: finding a gapless schedule is the
+# whole proof there, so it gets most of the time.
+GAPLESS_PROBE_SHARE = 0.8
+# Share of the breaks phase for the first such race, before any other search; there the
+# full model's probe stops after a few seconds (its LP refutes "breaks <= 0" in under one
+# second when it can), leaving both cores to the gapless search.
+GAPLESS_START_SHARE = 0.35
+GAPLESS_START_FULL_PROBE_MAX = 4.0
+# The gapless search restarts with the next seed after this many seconds, then after slices
+# growing by this factor.
+GAPLESS_FIRST_SLICE = 10.0
+GAPLESS_SLICE_GROWTH = 1.5
 
 
 @dataclass(slots=True)
@@ -130,9 +143,13 @@ def _label(problem: Problem, participant_id: str) -> str:
     return participant_id
 
 
-def build_model(problem: Problem, options: SolveOptions, explain: bool = False) -> BuiltModel:
+def build_model(
+    problem: Problem, options: SolveOptions, explain: bool = False, gapless: bool = False
+) -> BuiltModel:
     """Build the full model; with `explain`, the requirements that can clash are switched on
-    by assumption literals so that an infeasible core can be read back in words."""
+    by assumption literals so that an infeasible core can be read back in words. With
+    `gapless` (see `build_gapless_model`), the break machinery is replaced by windows of
+    back-to-back meetings: a model of the schedules without any break."""
     model = cp_model.CpModel()
     meetings = problem.meetings
     slot_ids = [s.id for s in problem.slots]
@@ -147,6 +164,15 @@ def build_model(problem: Problem, options: SolveOptions, explain: bool = False) 
         model.AddAssumption(literal)
         assumption_text[literal.Index()] = text
         return literal
+
+    # Gapless mode: the window starts come first in the model, so the solver decides them
+    # before any meeting (a search on the meetings first was far slower; see
+    # build_gapless_model).
+    sessions: dict[str, list[int]] = defaultdict(list)
+    for t, slot in enumerate(problem.slots):
+        sessions[slot.session].append(t)
+    busy: dict[tuple[int, int], cp_model.IntVar] = {}
+    windows = _gapless_window_literals(model, problem, cands, sessions, busy) if gapless else {}
 
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     scheduled: list[cp_model.LinearExprT] = []
@@ -185,14 +211,15 @@ def build_model(problem: Problem, options: SolveOptions, explain: bool = False) 
                 meetings_of_participant[participant_index[pid]].append(i)
 
     # Busy bools; their definition is also the one-meeting-per-slot constraint.
-    busy: dict[tuple[int, int], cp_model.IntVar] = {}
     for p, own in meetings_of_participant.items():
         by_slot: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for i in own:
             for t in cands.slots_of[i]:
                 by_slot[t].append(x[i, t])
         for t, terms in sorted(by_slot.items()):
-            y = model.NewBoolVar(f"y[{problem.participants[p].id},{slot_ids[t]}]")
+            y = busy.get((p, t))
+            if y is None:
+                y = model.NewBoolVar(f"y[{problem.participants[p].id},{slot_ids[t]}]")
             model.Add(y == sum(terms))
             busy[p, t] = y
         # Implied: the slots p is busy in are exactly p's scheduled meetings.
@@ -256,11 +283,10 @@ def build_model(problem: Problem, options: SolveOptions, explain: bool = False) 
                     constraint.OnlyEnforceIf(literal)
 
     # Breaks, per session, via block starts: breaks = blocks - (1 if p meets in the session).
-    sessions: dict[str, list[int]] = defaultdict(list)
-    for t, slot in enumerate(problem.slots):
-        sessions[slot.session].append(t)
     breaks_of: dict[int, cp_model.LinearExprT] = {}
-    for p in range(len(problem.participants)):
+    for p, (row, length, started) in windows.items():
+        _link_gapless_window(model, row, length, started, [busy.get((p, t)) for t in row])
+    for p in range(len(problem.participants)) if not gapless else ():
         own = meetings_of_participant.get(p, [])
         parts: list[cp_model.LinearExprT] = []
         for session_slots in sessions.values():
@@ -317,7 +343,7 @@ def build_model(problem: Problem, options: SolveOptions, explain: bool = False) 
             model.Add(breaks_var == sum(parts))
             breaks_of[p] = breaks_var
     for p, breaks_var in breaks_of.items():
-        if explain:
+        if explain or gapless:
             break  # these windows take "mandatory" for granted
         _add_gapless_windows(model, problem, cands, meetings_of_participant[p], p, busy, breaks_var)
     breaks_total = sum(breaks_of.values())
@@ -363,6 +389,112 @@ def build_model(problem: Problem, options: SolveOptions, explain: bool = False) 
         busy=busy,
         assumption_text=assumption_text,
     )
+
+
+def gapless_applies(problem: Problem) -> bool:
+    """Whether `build_gapless_model` is exact: every meeting is required (so each person's
+    meeting count is known) and nobody's meetings can fall in two sessions."""
+    if not problem.meetings or not all(
+        m.mandatory or m.fixed_slot is not None for m in problem.meetings
+    ):
+        return False
+    cands = candidate_slots(problem)
+    session_of: dict[str, set[str]] = defaultdict(set)
+    for i, meeting in enumerate(problem.meetings):
+        for t in cands.slots_of[i]:
+            session_of[meeting.a].add(problem.slots[t].session)
+            session_of[meeting.b].add(problem.slots[t].session)
+    return all(len(sessions) <= 1 for sessions in session_of.values())
+
+
+def build_gapless_model(problem: Problem, options: SolveOptions) -> BuiltModel | None:
+    """The schedules without any break, or None when that model would not be exact.
+
+    Each participant's meetings fill one window of n_p consecutive slots, its start in order
+    encoding (F[k]: "the window starts at or before the k-th slot of the session"), and busy
+    at slot k is exactly "F[k] and not F[k - n_p]". Searched without LP like a SAT problem,
+    this finds gapless schedules that the full model's probe "breaks <= 0" does not
+    (measured on the research instances, see docs/benchmarks.md), and refutes them as well:
+    "no gapless schedule" is "breaks >= 1".
+    """
+    if not gapless_applies(problem):
+        return None
+    return build_model(problem, options, gapless=True)
+
+
+def _gapless_window_literals(
+    model: cp_model.CpModel,
+    problem: Problem,
+    cands: Candidates,
+    sessions: dict[str, list[int]],
+    busy: dict[tuple[int, int], cp_model.IntVar],
+) -> dict[int, tuple[list[int], int, list[cp_model.IntVar]]]:
+    """Per participant with two or more meetings: (session slots, meeting count, started),
+    where started[k] means "the window starts at or before the k-th slot of the session".
+    Also creates these participants' busy literals, right after their window, into `busy`."""
+    participant_index = {p.id: k for k, p in enumerate(problem.participants)}
+    unavailable = [
+        {t for t, slot in enumerate(problem.slots) if slot.id in p.unavailable}
+        for p in problem.participants
+    ]
+    own: dict[int, list[int]] = defaultdict(list)
+    for i, meeting in enumerate(problem.meetings):
+        for pid in (meeting.a, meeting.b):
+            if pid in participant_index:
+                own[participant_index[pid]].append(i)
+    windows = {}
+    for p, meetings in own.items():
+        length = len(meetings)
+        if length < 2:
+            continue
+        used = {problem.slots[t].session for i in meetings for t in cands.slots_of[i]}
+        if len(used) != 1:
+            model.AddBoolOr([])  # gapless_applies() rules this out; never a wrong schedule
+            continue
+        row = sessions[next(iter(used))]
+        # A window must be free for p and reach a possible slot of each of p's meetings.
+        starts = [
+            k
+            for k in range(len(row) - length + 1)
+            if not any(t in unavailable[p] for t in row[k : k + length])
+            and all(set(row[k : k + length]) & set(cands.slots_of[i]) for i in meetings)
+        ]
+        if not starts:
+            model.AddBoolOr([])  # no window long enough: no gapless schedule
+            continue
+        start = model.NewIntVarFromDomain(cp_model.Domain.FromValues(starts), "")
+        started = [model.NewBoolVar("") for _ in row]
+        for k, literal in enumerate(started):
+            model.Add(start <= k).OnlyEnforceIf(literal)
+            model.Add(start > k).OnlyEnforceIf(literal.Not())
+        for k in range(len(row) - 1):
+            model.AddImplication(started[k], started[k + 1])
+        possible = {t for i in meetings for t in cands.slots_of[i]}
+        for t in row:
+            if t in possible:
+                busy[p, t] = model.NewBoolVar("")
+        windows[p] = (row, length, started)
+    return windows
+
+
+def _link_gapless_window(
+    model: cp_model.CpModel,
+    row: list[int],
+    length: int,
+    started: list[cp_model.IntVar],
+    busy_row: list[cp_model.IntVar | None],
+) -> None:
+    """Busy at the k-th slot of the session exactly when started[k] and not
+    started[k - length]: one window of `length` back-to-back slots."""
+    for k in range(len(row)):
+        inside = [started[k], *([started[k - length].Not()] if k >= length else [])]
+        var = busy_row[k]
+        if var is None:
+            model.AddBoolOr([literal.Not() for literal in inside])
+            continue
+        for literal in inside:
+            model.AddImplication(var, literal)
+        model.AddBoolOr([var, *(literal.Not() for literal in inside)])
 
 
 def _add_gapless_windows(
@@ -601,6 +733,179 @@ def _solver(
     return solver
 
 
+def _gapless_solvers(
+    options: SolveOptions, seconds: float, first_seed: int = 0, seed_step: int = 1
+) -> list[cp_model.CpSolver]:
+    """Solvers for the gapless model, run one after the other within `seconds`: one worker
+    without LP, which decides the window starts first (they come first in the model) and
+    finds gapless schedules in seconds where LP-based workers do not. Its run time is
+    heavy-tailed in the seed (ticf-14crafa, loaded machine: 4-15 s with 4 seeds of 7, none
+    in 25 s with 3), so it restarts with the next seed after a growing slice."""
+    solvers = []
+    slice_seconds, total = GAPLESS_FIRST_SLICE, 0.0
+    while total < seconds:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.01, min(slice_seconds, seconds - total))
+        solver.parameters.random_seed = options.seed + first_seed + seed_step * len(solvers)
+        solver.parameters.num_workers = 1
+        solver.parameters.linearization_level = 0
+        solver.parameters.log_search_progress = options.log_search
+        solvers.append(solver)
+        total += slice_seconds
+        slice_seconds *= GAPLESS_SLICE_GROWTH
+    return solvers
+
+
+def _solve_race(
+    runs: list[tuple[BuiltModel, cp_model.CpModel, list[cp_model.CpSolver]]],
+    problem: Problem,
+    options: SolveOptions,
+    gate: _ProgressGate,
+    started: float,
+    phase: str,
+) -> list[Step]:
+    """Several CP-SAT searches at once, each in its own thread, on equivalent questions: the
+    first that settles it (a schedule, or a proof that there is none) stops the others. A
+    search is a list of solvers run one after the other until one settles it."""
+    inbox: queue.Queue = queue.Queue()
+    statuses: list[int] = [cp_model.UNKNOWN] * len(runs)
+    current: list[cp_model.CpSolver] = [solvers[0] for _, _, solvers in runs]
+    failure: list[BaseException] = []
+    halt = threading.Event()
+    decisive = (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE)
+
+    def work(k: int, built: BuiltModel, model: cp_model.CpModel, solvers) -> None:
+        try:
+            for solver in solvers:
+                if halt.is_set():
+                    break
+                current[k] = solver
+                statuses[k] = solver.Solve(model, _Callback(built, phase, started, inbox))
+                if statuses[k] in decisive:
+                    break
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+
+    threads = [
+        threading.Thread(target=work, args=(k, *run), name=f"cp-sat-{phase}-{k}", daemon=True)
+        for k, run in enumerate(runs)
+    ]
+    race_started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    stopped = False
+
+    def stop_all() -> None:
+        halt.set()
+        for solver in current:
+            solver.StopSearch()
+
+    try:
+        while any(thread.is_alive() for thread in threads):
+            time.sleep(POLL_INTERVAL)
+            while not inbox.empty():
+                gate.offer(inbox.get_nowait())
+            if not halt.is_set() and any(
+                not thread.is_alive() and statuses[k] in decisive
+                for k, thread in enumerate(threads)
+            ):
+                stop_all()
+            if not stopped and options.should_stop is not None and options.should_stop():
+                stopped = True
+                stop_all()
+            if halt.is_set():
+                for solver in current:  # a solver started just before the halt
+                    solver.StopSearch()
+    except BaseException:
+        stop_all()
+        for thread in threads:
+            thread.join()
+        raise
+    while not inbox.empty():
+        gate.offer(inbox.get_nowait())
+    gate.flush()
+    if failure:
+        raise failure[0]
+    wall = time.monotonic() - race_started
+    steps = []
+    for k, (built, _, solvers) in enumerate(runs):
+        status, solver = statuses[k], current[k]
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        name = solver.StatusName(status)
+        tries = solvers.index(solver) + 1
+        steps.append(
+            Step(
+                status,
+                name,
+                _solution(solver, built, problem) if found else None,
+                None,
+                None,
+                wall,
+                stopped,
+                [
+                    f"{phase}: {name} wall={wall:.2f}s"
+                    + (f" ({tries} seeds)" if len(solvers) > 1 else "")
+                    + (" (stopped)" if stopped else "")
+                ],
+            )
+        )
+    return steps
+
+
+def _probe_model(built: BuiltModel, bound: int) -> cp_model.CpModel:
+    """The feasibility question "total breaks <= bound" on a copy of the full model. No
+    hint: the incumbent breaks the cap, and following it misleads the search (tic-14crafc:
+    the unhinted probe finds a gapless schedule, the hinted one did not)."""
+    probe = built.model.Clone()
+    probe.ClearObjective()
+    probe.ClearHints()
+    probe.Add(
+        sum(probe.GetIntVarFromProtoIndex(v.Index()) for v in built.breaks_of.values()) <= bound
+    )
+    return probe
+
+
+def _gapless_race(
+    built: BuiltModel,
+    gapless: BuiltModel,
+    problem: Problem,
+    options: SolveOptions,
+    gate: _ProgressGate,
+    started: float,
+    seconds: float,
+    first_seed: int,
+    full_probe_seconds: float | None = None,
+) -> tuple[Step, int]:
+    """ "Breaks <= 0" asked of the full model (its LP refutes it in under a second on the
+    research instances where it is false) and of the gapless model (which finds the gapless
+    schedules), at once. Returns the deciding step and the number of gapless seeds used."""
+    full_solver = _solver(options, min(seconds, full_probe_seconds or seconds))
+    if options.workers <= 0:
+        full_solver.parameters.num_workers = 1  # one thread each on a two-core machine
+    # Two gapless searches with different seeds, one per core: two draws of the lottery.
+    even = _gapless_solvers(options, seconds, first_seed, 2)
+    odd = _gapless_solvers(options, seconds, first_seed + 1, 2)
+    full, *fast = _solve_race(
+        [
+            (built, _probe_model(built, 0), [full_solver]),
+            (gapless, gapless.model, even),
+            (gapless, gapless.model, odd),
+        ],
+        problem,
+        options,
+        gate,
+        started,
+        "breaks",
+    )
+    decided = [step for step in fast if step.status != cp_model.UNKNOWN]
+    step = decided[0] if decided else full
+    step.log = [
+        "probe breaks <= 0: " + full.log[0].split(": ", 1)[1],
+        *("gapless probe: " + one.log[0].split(": ", 1)[1] for one in fast),
+    ]
+    return step, len(even) + len(odd)
+
+
 def _solution(solver: cp_model.CpSolver, built: BuiltModel, problem: Problem) -> dict[str, str]:
     slot_of = {}
     for (i, t), var in built.x.items():
@@ -709,6 +1014,43 @@ def _breaks_phase(
     log: list[str] = []
     phase_started = time.monotonic()
     built.model.Minimize(built.breaks_total)
+    # Every meeting required, one session per person: first ask for a schedule without any
+    # break (not with one worker: that is the reproducible mode, and a race is decided by
+    # the clock). Found: optimal at once. Refuted: a cut "breaks >= 1" for what follows.
+    gapless = None
+    seeds_used = 0
+    if slot_of is None and options.workers != 1:
+        gapless = build_gapless_model(problem, options)
+    if gapless is not None:
+        step, seeds_used = _gapless_race(
+            built,
+            gapless,
+            problem,
+            options,
+            gate,
+            started,
+            (phase_deadline - phase_started) * GAPLESS_START_SHARE,
+            0,
+            GAPLESS_START_FULL_PROBE_MAX,
+        )
+        log.extend(step.log)
+        if step.slot_of is not None:
+            return Step(
+                cp_model.OPTIMAL,
+                "OPTIMAL",
+                step.slot_of,
+                0.0,
+                0.0,
+                time.monotonic() - phase_started,
+                step.stopped,
+                log,
+            )
+        if step.stopped:
+            step.log, step.wall = log, time.monotonic() - phase_started
+            return step
+        if step.status == cp_model.INFEASIBLE:
+            built.model.Add(built.breaks_total >= 1)
+            gapless = None  # settled: no later probe "breaks <= 0"
     if slot_of is not None:
         _hint(built, problem, slot_of)
     elif options.workers != 1:
@@ -742,6 +1084,25 @@ def _breaks_phase(
         breaks_search=True,
     )
     log.extend(first.log)
+    if (
+        first.slot_of is None
+        and first.status != cp_model.INFEASIBLE
+        and not first.stopped
+        and phase_deadline - time.monotonic() > 0.5
+    ):
+        # Nothing found yet: keep searching with the rest of the time rather than give up.
+        first = _solve_step(
+            built,
+            built.model,
+            problem,
+            options,
+            gate,
+            started,
+            "breaks",
+            phase_deadline - time.monotonic(),
+            breaks_search=True,
+        )
+        log.extend(first.log)
     best, stopped = first.slot_of or slot_of, first.stopped
     upper = first.objective
     lower = first.bound
@@ -750,22 +1111,36 @@ def _breaks_phase(
         first.log, first.wall = log, time.monotonic() - phase_started
         return first
     lower = math.ceil(lower - 1e-6)
-    breaks_vars = list(built.breaks_of.values())
     proven = False
     while lower < upper and not stopped:
         remaining = phase_deadline - time.monotonic()
         if remaining < 0.5:
             break
-        # No hint: the incumbent breaks the cap, and following it misleads the search
-        # (tic-14crafc: the unhinted probe finds a gapless schedule, the hinted one did not).
-        probe = built.model.Clone()
-        probe.ClearObjective()
-        probe.ClearHints()
-        probe.Add(sum(probe.GetIntVarFromProtoIndex(v.Index()) for v in breaks_vars) <= lower)
-        step = _solve_step(
-            built, probe, problem, options, gate, started, "breaks", remaining * PROBE_SHARE
-        )
-        log.append(f"probe breaks <= {lower}: " + step.log[0].split(": ", 1)[1])
+        if lower == 0 and gapless is not None:
+            step, used = _gapless_race(
+                built,
+                gapless,
+                problem,
+                options,
+                gate,
+                started,
+                remaining * GAPLESS_PROBE_SHARE,
+                seeds_used,
+            )
+            seeds_used += used
+            log.extend(step.log)
+        else:
+            step = _solve_step(
+                built,
+                _probe_model(built, lower),
+                problem,
+                options,
+                gate,
+                started,
+                "breaks",
+                remaining * PROBE_SHARE,
+            )
+            log.append(f"probe breaks <= {lower}: " + step.log[0].split(": ", 1)[1])
         stopped = step.stopped
         if step.status == cp_model.INFEASIBLE:
             lower += 1
