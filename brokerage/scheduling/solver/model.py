@@ -20,8 +20,10 @@ needs. Redundant views that make the solver much stronger on tight instances:
 
 Phases (each hinted with the previous solution, all within one wall budget):
     weight     maximise the scheduled weight (skipped when every meeting is mandatory)
-    breaks     minimise total breaks with the weight held: objective search, then probes
-               "total breaks <= lower bound" as feasibility problems, then search again
+    breaks     minimise total breaks with the weight held: when every meeting is required,
+               first a race on "no break at all" between the full model and a gapless
+               model (see build_gapless_model); then objective search, probes
+               "total breaks <= lower bound" as feasibility problems, and search again
     stability  maximise meetings kept in their previous slot with breaks held
 Progress reports carry the current phase's objective bound as `best_bound`.
 """
