@@ -203,3 +203,54 @@ def test_gapless_model_agrees_with_the_full_model(generated: Problem) -> None:
         figures, _ = evaluate(problem, placed)
         assert figures.breaks_total == 0
         assert figures.scheduled_count == len(problem.meetings)
+
+
+def solve_split(problem: Problem, breaks: int) -> tuple[int, dict[str, str] | None]:
+    built = solver_model.build_gapless_model(problem, OPTIONS, breaks)
+    assert built is not None
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20.0
+    status = solver.Solve(built.model)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return status, solver_model._solution(solver, built, problem) if found else None
+
+
+def test_split_window_model_allows_the_forced_break():
+    problem = forced_break()
+    status, slot_of = solve_split(problem, 1)
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert slot_of is not None
+    figures, _ = evaluate(problem, assignments(problem, slot_of))
+    assert figures.breaks_total == 1
+
+
+def test_split_window_model_is_not_offered_when_fairness_forbids_a_lone_break():
+    strict = dataclasses.replace(forced_break(), fairness_max_break_spread=0)
+    assert solver_model.build_gapless_model(strict, OPTIONS) is not None
+    assert solver_model.build_gapless_model(strict, OPTIONS, 1) is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(one_day_problems(), st.integers(1, 3))
+def test_split_window_schedules_are_valid_with_at_most_the_allowed_breaks(
+    generated: Problem, breaks: int
+) -> None:
+    """A restriction of the problem: whatever it finds is a valid schedule with at most
+    `breaks` breaks, each person at most one; and it finds one whenever the optimum has no
+    break (everyone unbroken is allowed)."""
+    problem = all_required(generated)
+    if solver_model.build_gapless_model(problem, OPTIONS, breaks) is None:
+        return
+    status, slot_of = solve_split(problem, breaks)
+    assert status != cp_model.UNKNOWN
+    if slot_of is None:
+        gapless_status, _ = solve_gapless(problem)
+        assert gapless_status == cp_model.INFEASIBLE
+        return
+    placed = assignments(problem, slot_of)
+    assert check(problem, placed) == []
+    figures, _ = evaluate(problem, placed)
+    assert figures.scheduled_count == len(problem.meetings)
+    assert figures.breaks_total <= breaks
+    assert figures.breaks_max <= 1
