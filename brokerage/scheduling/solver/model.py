@@ -61,9 +61,9 @@ HEURISTIC_START_MAX = 5.0
 # faster even time-sliced on two cores (ticf-13crafc, 20 s: 13 breaks with 8, 23 with 2).
 # The probes keep one worker per core: there the full-problem worker matters most.
 OBJECTIVE_SEARCH_WORKERS = 8
-# Share of what is left of the breaks phase for the probe "breaks <= 0" when the gapless model
-# (see build_gapless_model) races the full model on it: finding a gapless schedule is the
-# whole proof there, so it gets most of the time.
+# Share of what is left of the breaks phase for a probe "breaks <= lower bound" when the
+# gapless or split-window model (see build_gapless_model) races the full model on it: a
+# schedule at the bound is the whole proof, so it gets most of the time.
 GAPLESS_PROBE_SHARE = 0.8
 # Share of the breaks phase for the first such race, before any other search; there the
 # full model's probe stops after a few seconds (its LP refutes "breaks <= 0" in under one
@@ -1294,7 +1294,7 @@ def _breaks_phase(
                 options,
                 gate,
                 started,
-                remaining * PROBE_SHARE,
+                remaining * GAPLESS_PROBE_SHARE,
                 lower,
                 seeds_used,
             )
