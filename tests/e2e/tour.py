@@ -83,8 +83,10 @@ def save_small(source: Path, target: Path) -> int:
         if image.width > WIDTH:
             height = round(image.height * WIDTH / image.width)
             image = image.resize((WIDTH, height), Image.Resampling.LANCZOS)
+        # Octree keeps the rare colours (a type's colour dot); median cut greys them out.
         for colours in (256, 128, 64):
-            image.quantize(colours, dither=Image.Dither.NONE).save(target, optimize=True)
+            palette = image.quantize(colours, method=Image.Quantize.FASTOCTREE)
+            palette.save(target, optimize=True)
             if target.stat().st_size <= MAX_BYTES:
                 break
     return target.stat().st_size
