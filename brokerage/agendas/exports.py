@@ -8,8 +8,6 @@ sessions, tables, requests, participants and organisations joined, and the event
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -18,10 +16,10 @@ from sqlalchemy import func, select
 from brokerage.events.models import Event, Table
 from brokerage.extensions import db
 from brokerage.meetings.models import MeetingRequest, RequestStatus
-from brokerage.registration.csv_export import safe_cell
 from brokerage.registration.models import Participant, ParticipantStatus
 from brokerage.scheduling.models import MeetingState, ScheduledMeeting
 from brokerage.scheduling.review import event_slots, is_active, load_meetings, slot_positions
+from brokerage.spreadsheets import csv_bytes, xlsx_bytes
 from brokerage.templating import country_name
 
 HEADER = [
@@ -116,54 +114,28 @@ def schedule_rows(event: Event) -> list[ScheduleRow]:
     return rows
 
 
-def _text(value: object) -> str:
+def _text(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, time):
         return value.strftime("%H:%M")
-    return safe_cell(value)
+    return value
 
 
 def schedule_csv(rows: list[ScheduleRow]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for row in rows:
-        writer.writerow([_text(cell) for cell in row.cells()])
-    # utf-8-sig writes the BOM that makes Excel read the file as UTF-8.
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(HEADER, ([_text(cell) for cell in row.cells()] for row in rows))
 
 
 def schedule_xlsx(rows: list[ScheduleRow], event: Event) -> bytes:
-    """A workbook with one sheet: a styled, frozen header row, widths and an autofilter."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Schedule"
-    sheet.append(HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", start_color="1F3864")
-        cell.alignment = Alignment(vertical="center")
-    for row in rows:
-        # Strings get the same formula guard as the CSV; dates and times stay typed values.
-        sheet.append([safe_cell(cell) if isinstance(cell, str) else cell for cell in row.cells()])
-    for index, width in enumerate(COLUMN_WIDTHS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = width
-    for cells in sheet.iter_rows(min_row=2, min_col=1, max_col=3):
-        cells[0].number_format = "yyyy-mm-dd"
-        cells[1].number_format = "hh:mm"
-        cells[2].number_format = "hh:mm"
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{len(rows) + 1}"
-    workbook.properties.title = f"{event.title}: schedule"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """Dates and times stay typed values in the workbook."""
+    return xlsx_bytes(
+        HEADER,
+        (row.cells() for row in rows),
+        sheet_title="Schedule",
+        document_title=f"{event.title}: schedule",
+        widths=COLUMN_WIDTHS,
+        number_formats={0: "yyyy-mm-dd", 1: "hh:mm", 2: "hh:mm"},
+    )
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,6 @@ otherwise store a text starting with "=" as a formula).
 
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -17,8 +14,8 @@ from brokerage.auth.models import User
 from brokerage.checkin.models import CheckIn
 from brokerage.events.models import Event
 from brokerage.extensions import db
-from brokerage.registration.csv_export import safe_cell
 from brokerage.registration.models import Organisation, Participant, ParticipantStatus
+from brokerage.spreadsheets import csv_bytes, safe_cell, xlsx_bytes
 from brokerage.templating import country_name
 
 HEADER = [
@@ -82,31 +79,14 @@ def _staff_names(user_ids: set[int]) -> dict[int, str]:
 
 
 def checkin_csv(event: Event) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    writer.writerows(checkin_rows(event))
-    # utf-8-sig writes the BOM that makes Excel read the file as UTF-8.
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(HEADER, checkin_rows(event))
 
 
 def checkin_xlsx(event: Event) -> bytes:
-    from openpyxl import Workbook  # only the export needs it
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Check-in"
-    sheet.append(HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in checkin_rows(event):
-        # Control characters cannot be stored in XLSX; drop them rather than fail.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHI", (16, 20, 30, 16, 24, 12, 17, 24, 9), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(
+        HEADER,
+        checkin_rows(event),
+        sheet_title="Check-in",
+        document_title=f"{event.title}: check-in",
+        widths=(16, 20, 30, 16, 24, 12, 17, 24, 9),
+    )

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from brokerage.events.models import Event
 from brokerage.extensions import db
 from brokerage.registration.models import Participant
 from brokerage.registration.services import ParticipantFilters, find_participants
+from brokerage.spreadsheets import csv_bytes, safe_cell
 from brokerage.templating import country_name
 
 HEADER = [
@@ -31,16 +29,6 @@ HEADER = [
     "Marketplace consent",
     "Registered at",
 ]
-
-# Cells starting with these are run as formulas by spreadsheet programs (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 def participant_row(participant: Participant, event: Event) -> list[str]:
@@ -74,11 +62,6 @@ def participant_row(participant: Participant, event: Event) -> list[str]:
 
 def participants_csv(event: Event, filters: ParticipantFilters | None = None) -> bytes:
     """Every participant matching the filters, one row each, with a header row."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
     statement = find_participants(event, filters or ParticipantFilters())
-    for participant in db.session.scalars(statement):
-        writer.writerow(participant_row(participant, event))
-    # utf-8-sig writes the BOM that makes Excel read the file as UTF-8.
-    return buffer.getvalue().encode("utf-8-sig")
+    participants = db.session.scalars(statement)
+    return csv_bytes(HEADER, (participant_row(participant, event) for participant in participants))

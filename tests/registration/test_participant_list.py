@@ -7,9 +7,10 @@ import io
 
 import pytest
 
-from brokerage.registration.csv_export import participants_csv, safe_cell
+from brokerage.registration.csv_export import participants_csv
 from brokerage.registration.models import OpportunityKind, ParticipantStatus
 from brokerage.registration.services import ParticipantFilters
+from brokerage.spreadsheets import safe_cell
 from tests.conftest import login
 from tests.factories import (
     PASSWORD,
