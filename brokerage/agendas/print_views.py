@@ -8,11 +8,10 @@ that record what was printed are POSTs (they change state) and answer with the f
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -28,6 +27,7 @@ from brokerage.agendas.documents import agendas_pdf
 from brokerage.agendas.exports import schedule_counts, schedule_csv, schedule_rows, schedule_xlsx
 from brokerage.agendas.reprint import email_agendas, record_printed, reprint_status
 from brokerage.agendas.table_sheets import schedule_days, table_sheets, table_sheets_pdf
+from brokerage.downloads import CSV, PDF, XLSX, dated_filename, personal_download
 from brokerage.events.models import Event
 from brokerage.extensions import db
 
@@ -41,22 +41,6 @@ RACED = "Someone else printed or e-mailed agendas at the same moment: please try
 # Each e-mail carries its own PDF (about 0.2 s to render), so one request sends a bounded
 # batch; the rest stay "changed" and the next press sends them.
 EMAIL_BATCH = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(
-        data,
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",  # personal data
-        },
-    )
-
-
-def _filename(event: Event, name: str, extension: str) -> str:
-    return f"{name}-{event.slug}-{datetime.now(event.zone):%Y%m%d-%H%M}.{extension}"
 
 
 def _commit() -> bool:
@@ -95,7 +79,7 @@ def schedule_csv_download(event: Event) -> BaseResponse:
     if event.published_run_id is None:
         return _refuse_unpublished(event)
     data = schedule_csv(schedule_rows(event))
-    return _download(data, "text/csv", _filename(event, "schedule", "csv"))
+    return personal_download(data, CSV, dated_filename(event, "schedule", "csv"))
 
 
 @bp.get("/events/<slug>/manage/prints/schedule.xlsx")
@@ -104,7 +88,7 @@ def schedule_xlsx_download(event: Event) -> BaseResponse:
     if event.published_run_id is None:
         return _refuse_unpublished(event)
     data = schedule_xlsx(schedule_rows(event), event)
-    return _download(data, XLSX_TYPE, _filename(event, "schedule", "xlsx"))
+    return personal_download(data, XLSX, dated_filename(event, "schedule", "xlsx"))
 
 
 @bp.get("/events/<slug>/manage/prints/table-sheets.pdf")
@@ -120,7 +104,7 @@ def table_sheets_download(event: Event) -> BaseResponse:
         return redirect(url_for(".index", slug=event.slug))
     data = table_sheets_pdf(event, sheets)
     name = f"table-sheets-{day.isoformat()}" if day else "table-sheets"
-    return _download(data, "application/pdf", _filename(event, name, "pdf"))
+    return personal_download(data, PDF, dated_filename(event, name, "pdf"))
 
 
 def _day_or_404(event: Event, text: str | None) -> date | None:
@@ -149,7 +133,7 @@ def all_agendas(event: Event) -> BaseResponse:
     record_printed(status.statuses)
     if not _commit():
         return redirect(url_for(".index", slug=event.slug))
-    return _download(data, "application/pdf", _filename(event, "agendas", "pdf"))
+    return personal_download(data, PDF, dated_filename(event, "agendas", "pdf"))
 
 
 @bp.get("/events/<slug>/manage/prints/reprint")
@@ -181,7 +165,7 @@ def changed_agendas(event: Event) -> BaseResponse:
     record_printed(changed)
     if not _commit():
         return redirect(url_for(".reprint", slug=event.slug))
-    return _download(data, "application/pdf", _filename(event, "agendas-changed", "pdf"))
+    return personal_download(data, PDF, dated_filename(event, "agendas-changed", "pdf"))
 
 
 @bp.post("/events/<slug>/manage/prints/reprint/email")

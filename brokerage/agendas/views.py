@@ -20,6 +20,7 @@ from brokerage.agendas.documents import agenda_pdf
 from brokerage.agendas.ics import agenda_ics
 from brokerage.agendas.services import agenda_for, waiting_for
 from brokerage.attendance.services import feedback_by_request
+from brokerage.downloads import PDF, personal_download
 from brokerage.events.models import Event
 from brokerage.extensions import db
 from brokerage.meetings.services import participant_for
@@ -87,16 +88,7 @@ def agenda_pdf_download(slug: str) -> Response:
     event = get_event_or_404(slug)
     participant = _own_participant(event)
     document = agenda_pdf(agenda_for(event, participant))
-    return Response(
-        document,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": (
-                f'inline; filename="{_download_name(event, participant, "pdf")}"'
-            ),
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return personal_download(document, PDF, _download_name(event, participant, "pdf"), inline=True)
 
 
 @bp.get("/events/<slug>/agenda.ics")
@@ -104,15 +96,10 @@ def agenda_pdf_download(slug: str) -> Response:
 def agenda_ics_download(slug: str) -> Response:
     event = get_event_or_404(slug)
     participant = _own_participant(event)
-    return Response(
+    return personal_download(
         agenda_ics(agenda_for(event, participant, with_timeline=False)),
-        mimetype=ICS_TYPE,
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="{_download_name(event, participant, "ics")}"'
-            ),
-            "Cache-Control": "private, no-store",
-        },
+        ICS_TYPE,
+        _download_name(event, participant, "ics"),
     )
 
 

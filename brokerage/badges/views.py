@@ -29,6 +29,7 @@ from brokerage.access import get_event_or_404, organiser_required
 from brokerage.badges import documents, services
 from brokerage.badges.forms import BadgeSettingsForm, LogoForm, MarkPrintedForm, RemoveLogoForm
 from brokerage.badges.services import BadgeError, BadgeSelection
+from brokerage.downloads import PDF, personal_download
 from brokerage.events.models import Event
 from brokerage.extensions import db
 from brokerage.meetings.services import participant_for
@@ -182,11 +183,7 @@ def print_pdf(event: Event) -> Response:
     pdf = documents.badges_pdf(
         event, documents.badges_for(event, participants, settings), settings, selection.layout
     )
-    return send_file(
-        io.BytesIO(pdf),
-        mimetype="application/pdf",
-        download_name=f"badges-{event.slug}-{selection.layout}.pdf",
-    )
+    return personal_download(pdf, PDF, f"badges-{event.slug}-{selection.layout}.pdf")
 
 
 @bp.post("/events/<slug>/manage/badges/printed")
@@ -235,6 +232,4 @@ def my_badge(slug: str) -> Response:
     pdf = documents.badges_pdf(
         event, documents.badges_for(event, [participant], settings), settings, "a6"
     )
-    return send_file(
-        io.BytesIO(pdf), mimetype="application/pdf", download_name=f"badge-{event.slug}.pdf"
-    )
+    return personal_download(pdf, PDF, f"badge-{event.slug}.pdf")

@@ -40,6 +40,7 @@ from brokerage.checkin.figures import checkin_figures
 from brokerage.checkin.forms import ConfirmForm, ScanForm, StaffForm
 from brokerage.checkin.models import CheckInMethod
 from brokerage.checkin.services import TOKEN_MAX_LENGTH, DeskResult
+from brokerage.downloads import CSV, XLSX, dated_filename, personal_download
 from brokerage.events.models import Event
 from brokerage.extensions import db
 from brokerage.registration.models import Participant
@@ -184,32 +185,19 @@ def overview(event: Event) -> str:
     )
 
 
-def _download(data: bytes, event: Event, extension: str, mimetype: str) -> Response:
-    filename = f"checkin-{event.slug}-{datetime.now(event.zone):%Y%m%d-%H%M}.{extension}"
-    return Response(
-        data,
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",  # personal data
-        },
-    )
-
-
 @bp.get("/events/<slug>/manage/checkin.csv")
 @organiser_required
 def export_csv(event: Event) -> Response:
-    return _download(exports.checkin_csv(event), event, "csv", "text/csv")
+    return personal_download(
+        exports.checkin_csv(event), CSV, dated_filename(event, "checkin", "csv")
+    )
 
 
 @bp.get("/events/<slug>/manage/checkin.xlsx")
 @organiser_required
 def export_xlsx(event: Event) -> Response:
-    return _download(
-        exports.checkin_xlsx(event),
-        event,
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return personal_download(
+        exports.checkin_xlsx(event), XLSX, dated_filename(event, "checkin", "xlsx")
     )
 
 

@@ -8,14 +8,13 @@ Access:
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from brokerage.access import get_event_or_404, organiser_required
 from brokerage.auth.forms import ResendVerificationForm
+from brokerage.downloads import CSV, dated_filename, personal_download
 from brokerage.events.models import Event
 from brokerage.extensions import db
 from brokerage.pagination import requested_page
@@ -234,15 +233,7 @@ def manage_list(event: Event) -> str:
 def manage_csv(event: Event) -> Response:
     form = _filter_form(event)
     data = participants_csv(event, form.to_filters())
-    filename = f"participants-{event.slug}-{datetime.now(event.zone):%Y%m%d-%H%M}.csv"
-    return Response(
-        data,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",  # personal data
-        },
-    )
+    return personal_download(data, CSV, dated_filename(event, "participants", "csv"))
 
 
 def _participant_or_404(event: Event, participant_id: int) -> Participant:
