@@ -128,10 +128,30 @@ def test_solve_races_the_gapless_model_and_proves_zero_breaks():
 
 
 def test_a_refuted_gapless_probe_becomes_a_bound_and_the_break_is_proven():
-    result = solve(forced_break(), OPTIONS)
+    # Three meetings of three people at one table: whoever is left out of the middle one
+    # idles, though nobody's own meetings force it (a forced break skips the race).
+    people = ("a", "b", "c")
+    problem = Problem(
+        slots=day(3),
+        participants=tuple(Participant(p) for p in people),
+        meetings=tuple(
+            Meeting(f"m{x}{y}", x, y, mandatory=True)
+            for x, y in (("a", "b"), ("b", "c"), ("a", "c"))
+        ),
+        shared_tables=1,
+        fairness_max_break_spread=2,
+    )
+    result = solve(problem, OPTIONS)
     assert result.status == Status.OPTIMAL
     assert result.figures.breaks_total == 1
     assert any("gapless probe: INFEASIBLE" in line for line in result.log)
+
+
+def test_a_break_forced_by_ones_own_meetings_is_a_bound_without_any_probe():
+    result = solve(forced_break(), OPTIONS)
+    assert result.status == Status.OPTIMAL
+    assert result.figures.breaks_total == 1
+    assert any("breaks: at least 1, forced on 1 person alone" in line for line in result.log)
 
 
 def test_one_worker_mode_does_not_race():

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from brokerage.scheduling.solver import owners
 from brokerage.scheduling.solver.problem import Problem, Progress, SolveOptions
 
 # Minimum seconds between two progress reports, so a UI is not flooded.
@@ -74,6 +75,12 @@ GAPLESS_START_FULL_PROBE_MAX = 4.0
 # growing by this factor.
 GAPLESS_FIRST_SLICE = 10.0
 GAPLESS_SLICE_GROWTH = 1.5
+# Share of what is left of the breaks phase for the search over who takes the one break
+# above the forced ones (see owners.py), when the lower bound is there; and of the whole
+# phase for a first, short go right after "no break at all" is refuted, before any other
+# search (forum-13crafc: settled in 3 s; on instances whose optimum is higher, all it costs).
+OWNER_SEARCH_SHARE = 0.7
+OWNER_EARLY_SHARE = 0.25
 
 
 @dataclass(slots=True)
@@ -151,6 +158,7 @@ def build_model(
     explain: bool = False,
     gapless: bool = False,
     split_windows: int = 0,
+    must_break: frozenset[int] = frozenset(),
 ) -> BuiltModel:
     """Build the full model; with `explain`, the requirements that can clash are switched on
     by assumption literals so that an infeasible core can be read back in words. With
@@ -180,7 +188,7 @@ def build_model(
     busy: dict[tuple[int, int], cp_model.IntVar] = {}
     windows = {}
     if gapless and split_windows:
-        _split_windows(model, problem, cands, sessions, busy, split_windows)
+        _split_windows(model, problem, cands, sessions, busy, split_windows, must_break)
     elif gapless:
         windows = _gapless_window_literals(model, problem, cands, sessions, busy)
 
@@ -418,7 +426,10 @@ def gapless_applies(problem: Problem) -> bool:
 
 
 def build_gapless_model(
-    problem: Problem, options: SolveOptions, breaks: int = 0
+    problem: Problem,
+    options: SolveOptions,
+    breaks: int = 0,
+    must_break: frozenset[int] = frozenset(),
 ) -> BuiltModel | None:
     """The schedules without any break, or None when that model would not be exact.
 
@@ -439,7 +450,7 @@ def build_gapless_model(
     spread = problem.fairness_max_break_spread
     if breaks > 0 and spread is not None and spread < 1:
         return None
-    return build_model(problem, options, gapless=True, split_windows=breaks)
+    return build_model(problem, options, gapless=True, split_windows=breaks, must_break=must_break)
 
 
 def _order_chain(model: cp_model.CpModel, size: int, rising: bool) -> list[cp_model.IntVar]:
@@ -460,6 +471,7 @@ def _split_windows(
     sessions: dict[str, list[int]],
     busy: dict[tuple[int, int], cp_model.IntVar],
     limit: int,
+    must_break: frozenset[int] = frozenset(),
 ) -> None:
     """Per participant with two or more meetings, two windows in order encoding (starts at
     or before k, ends at or after k); the second is empty unless the participant is
@@ -483,6 +495,8 @@ def _split_windows(
             continue
         row = sessions[next(iter(used))]
         broken = model.NewBoolVar("")
+        if p in must_break:
+            model.AddBoolOr([broken])
         broken_literals.append(broken)
 
         first_start, first_end = (
@@ -964,10 +978,19 @@ def _solve_race(
     return steps
 
 
-def _probe_model(built: BuiltModel, bound: int) -> cp_model.CpModel:
+def _probe_model(
+    built: BuiltModel, bound: int, forced: dict[int, int] | None = None
+) -> cp_model.CpModel:
     """The feasibility question "total breaks <= bound" on a copy of the full model. No
     hint: the incumbent breaks the cap, and following it misleads the search (tic-14crafc:
-    the unhinted probe finds a gapless schedule, the hinted one did not)."""
+    the unhinted probe finds a gapless schedule, the hinted one did not).
+
+    When the bound is the sum of the `forced` breaks (see owners.py), the same question is
+    "everyone at exactly their forced breaks": capped person by person, which the LP can
+    refute where the total alone is too weak (forumt-14crafe, bound 4: refuted in about 5 s,
+    where the plain probe ran 30 s without an answer)."""
+    if forced and bound == sum(forced.values()):
+        return owners.capped_model(built.model, built.breaks_of, forced)
     probe = built.model.Clone()
     probe.ClearObjective()
     probe.ClearHints()
@@ -1028,6 +1051,7 @@ def _split_race(
     seconds: float,
     bound: int,
     first_seed: int,
+    forced: dict[int, int],
 ) -> tuple[Step, int]:
     """The probe "breaks <= bound" on the full model, raced by two searches (different
     seeds) of the split-window model: at most `bound` people with one break each (forum-14,
@@ -1040,7 +1064,7 @@ def _split_race(
     odd = _gapless_solvers(options, seconds, first_seed + 1, 2)
     full, *fast = _solve_race(
         [
-            (built, _probe_model(built, bound), [full_solver]),
+            (built, _probe_model(built, bound, forced), [full_solver]),
             (split, split.model, even),
             (split, split.model, odd),
         ],
@@ -1148,6 +1172,40 @@ def _solve_step(
     )
 
 
+def _owner_search(
+    built: BuiltModel,
+    problem: Problem,
+    options: SolveOptions,
+    forced: dict[int, int],
+    candidates: list[int],
+    seconds: float,
+    log: list[str],
+) -> owners.OwnerSearch:
+    """`owners.search_extra_break` on the full model, with a line for the log."""
+    search_started = time.monotonic()
+    search = owners.search_extra_break(
+        built.model,
+        built.breaks_of,
+        forced,
+        candidates,
+        lambda solver: _solution(solver, built, problem),
+        seconds,
+        options.seed,
+        options.should_stop,
+    )
+    if search.owner is not None:
+        found = f"a schedule with {_label(problem, problem.participants[search.owner].id)}"
+    else:
+        found = f"{len(search.refuted)} refuted, none found"
+        if search.hopeless:
+            found += " (given up: the LP refutes none of the first candidates)"
+    log.append(
+        f"breaks <= {sum(forced.values()) + 1}, who takes the one extra break: "
+        f"{len(candidates)} candidates, {found} wall={time.monotonic() - search_started:.2f}s"
+    )
+    return search
+
+
 def _breaks_phase(
     built: BuiltModel,
     problem: Problem,
@@ -1174,8 +1232,25 @@ def _breaks_phase(
     gapless = None
     seeds_used = 0
     windows_apply = slot_of is None and options.workers != 1 and gapless_applies(problem)
+    forced: dict[int, int] = {}
+    owner_order: list[int] = []  # who may take the one break above the forced ones
+    owners_left: list[int] = []  # those a first search left undecided, for a second go
     if windows_apply:
-        gapless = build_gapless_model(problem, options)
+        # The breaks each person's own meetings force: valid cuts, and the base level for
+        # the search over who takes one break more (owners.py).
+        cands = candidate_slots(problem)
+        windows = owners.gapless_windows(problem, cands.slots_of)
+        forced = owners.forced_breaks(problem, cands.slots_of, windows)
+        for p, count in forced.items():
+            if p in built.breaks_of:
+                built.model.Add(built.breaks_of[p] >= count)
+        if forced:
+            people = "1 person" if len(forced) == 1 else f"{len(forced)} people"
+            log.append(f"breaks: at least {sum(forced.values())}, forced on {people} alone")
+        # Likeliest to take a break first: the fewest gapless windows of their own.
+        owner_order = sorted(built.breaks_of, key=lambda p: (windows.get(p, len(problem.slots)), p))
+        if not forced:
+            gapless = build_gapless_model(problem, options)
     if gapless is not None:
         step, seeds_used = _gapless_race(
             built,
@@ -1206,6 +1281,33 @@ def _breaks_phase(
         if step.status == cp_model.INFEASIBLE:
             built.model.Add(built.breaks_total >= 1)
             gapless = None  # settled: no later probe "breaks <= 0"
+            # A first, short go at "breaks <= 1" by naming who breaks (the rest of the
+            # candidates get their turn after the objective search, if the bound stays 1).
+            search = _owner_search(
+                built,
+                problem,
+                options,
+                forced,
+                owner_order,
+                (phase_deadline - phase_started) * OWNER_EARLY_SHARE,
+                log,
+            )
+            if search.slot_of is not None or search.stopped:
+                found = search.slot_of is not None
+                return Step(
+                    cp_model.OPTIMAL if found else cp_model.UNKNOWN,
+                    "OPTIMAL" if found else "UNKNOWN",
+                    search.slot_of,
+                    float(_breaks_of_solution(built, problem, search.slot_of)) if found else None,
+                    1.0,
+                    time.monotonic() - phase_started,
+                    search.stopped,
+                    log,
+                )
+            if not search.hopeless:  # else not the tool for this instance: no second go
+                owners_left = [p for p in owner_order if p not in search.refuted]
+                if not owners_left:  # nobody can take the one break: at least two
+                    built.model.Add(built.breaks_total >= 2)
     if slot_of is not None:
         _hint(built, problem, slot_of)
     elif options.workers != 1:
@@ -1265,12 +1367,27 @@ def _breaks_phase(
     if status in (cp_model.INFEASIBLE, cp_model.OPTIMAL) or stopped or upper is None:
         first.log, first.wall = log, time.monotonic() - phase_started
         return first
-    lower = math.ceil(lower - 1e-6)
+    lower = max(math.ceil(lower - 1e-6), sum(forced.values()))
     proven = False
     while lower < upper and not stopped:
         remaining = phase_deadline - time.monotonic()
         if remaining < 0.5:
             break
+        if owners_left and lower == sum(forced.values()) + 1:
+            search = _owner_search(
+                built, problem, options, forced, owners_left, remaining * OWNER_SEARCH_SHARE, log
+            )
+            stopped = search.stopped
+            if search.slot_of is not None:
+                best = search.slot_of
+                upper = _breaks_of_solution(built, problem, best)
+                proven = True
+                break
+            if all(p in search.refuted for p in owners_left):  # nobody can take it
+                lower += 1
+                built.model.Add(built.breaks_total >= lower)
+            owners_left = []  # one go here: the probes below get what is left
+            continue
         if lower == 0 and gapless is not None:
             step, used = _gapless_race(
                 built,
@@ -1285,7 +1402,9 @@ def _breaks_phase(
             seeds_used += used
             log.extend(step.log)
         elif (
-            lower > 0 and windows_apply and (split := build_gapless_model(problem, options, lower))
+            lower > 0
+            and windows_apply
+            and (split := build_gapless_model(problem, options, lower, frozenset(forced)))
         ):
             step, used = _split_race(
                 built,
@@ -1297,13 +1416,14 @@ def _breaks_phase(
                 remaining * GAPLESS_PROBE_SHARE,
                 lower,
                 seeds_used,
+                forced,
             )
             seeds_used += used
             log.extend(step.log)
         else:
             step = _solve_step(
                 built,
-                _probe_model(built, lower),
+                _probe_model(built, lower, forced),
                 problem,
                 options,
                 gate,

@@ -1,0 +1,313 @@
+"""Who takes the breaks: the breaks each participant's own meetings force, and a search over
+who takes one break more.
+
+When every meeting is required and each person meets within one session, a schedule with
+total breaks equal to the sum of the forced breaks gives everyone exactly their forced
+count; one break more goes to exactly one person. Naming that person turns a hard
+question ("total breaks <= B": which of 70 people breaks?) into many easy ones: with the
+others capped, the search without LP finds a schedule in about a second, and the LP refutes
+most candidates in less (forum-13crafc: 58 of 70 refuted, a schedule for 8 of the other 12).
+The candidates together cover every schedule with that total, so refuting all of them
+proves the bound one higher.
+
+Pure CP-SAT and standard library, like the rest of the solver package.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from brokerage.scheduling.solver.problem import Problem
+
+# A candidate's LP refutation attempt: presolve and the root LP settle it in well under a
+# second when they can (measured on the research instances: 0.3-0.5 s).
+REFUTE_SECONDS = 1.5
+# The search without LP on a candidate restarts with a longer slice each round, so that no
+# single unlucky candidate holds up the others (its run time is heavy-tailed in the seed).
+FIND_FIRST_SLICE = 4.0
+FIND_SLICE_GROWTH = 1.5
+# The LP refutes none of the first this many candidates and nothing is found: the capacity
+# argument that makes naming who breaks easy is not there, so the search gives up its time
+# (forumt-14crafe: none of 60 refuted or found in 27 s, where the split-window race finds
+# the optimum).
+HOPELESS_AFTER = 4
+# How long the tiny per-person model may take to bound one person's forced breaks.
+FORCED_SECONDS = 1.0
+
+
+def _matching_exists(options_of: Sequence[Sequence[int]]) -> bool:
+    """Whether each item can take a different option (Kuhn's augmenting paths)."""
+    owner: dict[int, int] = {}
+
+    def augment(item: int, seen: set[int]) -> bool:
+        for option in options_of[item]:
+            if option in seen:
+                continue
+            seen.add(option)
+            if option not in owner or augment(owner[option], seen):
+                owner[option] = item
+                return True
+        return False
+
+    return all(augment(item, set()) for item in range(len(options_of)))
+
+
+def _fewest_blocks(slot_options: list[list[int]], session_slots: list[int]) -> int:
+    """A lower bound on the breaks of one person with these meetings (one session), alone:
+    the tiny model's proven bound, at least 1 (the caller knows no gapless window fits)."""
+    model = cp_model.CpModel()
+    by_slot: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for options in slot_options:
+        row = [model.NewBoolVar("") for _ in options]
+        model.AddExactlyOne(row)
+        for t, var in zip(options, row, strict=True):
+            by_slot[t].append(var)
+    starts = []
+    previous = None
+    for t in session_slots:
+        terms = by_slot.get(t)
+        if not terms:
+            previous = None
+            continue
+        busy = model.NewBoolVar("")
+        model.Add(busy == sum(terms))
+        if previous is None:
+            starts.append(busy)
+        else:
+            start = model.NewBoolVar("")
+            model.AddImplication(start, busy)
+            model.AddImplication(start, previous.Not())
+            model.AddBoolOr([start, busy.Not(), previous])
+            starts.append(start)
+        previous = busy
+    model.Minimize(sum(starts))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = FORCED_SECONDS
+    status = solver.Solve(model)
+    if status == cp_model.INFEASIBLE:
+        return 1  # the full model will say so; a bound of 1 is still true of nothing
+    bound = int(solver.BestObjectiveBound() + 1 - 1e-6) - 1 if status != cp_model.UNKNOWN else 0
+    return max(1, bound)
+
+
+def gapless_windows(problem: Problem, slots_of: list[list[int]]) -> dict[int, int]:
+    """Per participant index (with two or more meetings, all in one session): how many
+    windows of n_p consecutive slots give each of p's meetings its own slot, looking at p
+    alone. `slots_of` is each meeting's possible slots (both people available, allowed,
+    fixed). Zero means p's own meetings force a break."""
+    index = {p.id: k for k, p in enumerate(problem.participants)}
+    own: dict[int, list[int]] = defaultdict(list)
+    for i, meeting in enumerate(problem.meetings):
+        for pid in (meeting.a, meeting.b):
+            if pid in index:
+                own[index[pid]].append(i)
+    session_of = [slot.session for slot in problem.slots]
+    counts: dict[int, int] = {}
+    for p, meetings in own.items():
+        if len(meetings) < 2 or any(not slots_of[i] for i in meetings):
+            continue  # fewer than two meetings: no break; an unplaceable meeting: infeasible
+        sessions = {session_of[t] for i in meetings for t in slots_of[i]}
+        if len(sessions) != 1:
+            continue
+        (session,) = sessions
+        row = [t for t, name in enumerate(session_of) if name == session]
+        length = len(meetings)
+        options = [set(slots_of[i]) for i in meetings]
+        counts[p] = sum(
+            _matching_exists([sorted(o & set(row[k : k + length])) for o in options])
+            for k in range(len(row) - length + 1)
+        )
+    return counts
+
+
+def forced_breaks(
+    problem: Problem, slots_of: list[list[int]], windows: dict[int, int] | None = None
+) -> dict[int, int]:
+    """Per participant index: the fewest breaks their own meetings allow, whatever everyone
+    else does, for those who have no gapless window (`gapless_windows`): the bound of a tiny
+    model of p alone (e.g. an unavailable slot inside every window long enough). Their sum
+    is a lower bound on the total."""
+    if windows is None:
+        windows = gapless_windows(problem, slots_of)
+    index = {p.id: k for k, p in enumerate(problem.participants)}
+    own: dict[int, list[int]] = defaultdict(list)
+    for i, meeting in enumerate(problem.meetings):
+        for pid in (meeting.a, meeting.b):
+            if pid in index:
+                own[index[pid]].append(i)
+    forced = {}
+    for p, count in windows.items():
+        if count == 0:
+            session = problem.slots[slots_of[own[p][0]][0]].session
+            row = [t for t, slot in enumerate(problem.slots) if slot.session == session]
+            forced[p] = _fewest_blocks([slots_of[i] for i in own[p]], row)
+    return forced
+
+
+def capped_model(
+    model: cp_model.CpModel, breaks_of: dict[int, cp_model.LinearExprT], caps: dict[int, int]
+) -> cp_model.CpModel:
+    """A copy of `model` without objective or hints, where participant p has at most
+    caps.get(p, 0) breaks."""
+    capped = model.Clone()
+    capped.ClearObjective()
+    capped.ClearHints()
+    for p, breaks in breaks_of.items():
+        capped.Add(capped.GetIntVarFromProtoIndex(breaks.Index()) <= caps.get(p, 0))
+    return capped
+
+
+@dataclass(slots=True)
+class OwnerSearch:
+    """What the search over who takes the extra break settled."""
+
+    slot_of: dict[str, str] | None = None  # a schedule with sum(forced) + 1 breaks
+    owner: int | None = None  # the participant who takes the extra break in it
+    refuted: frozenset[int] = frozenset()  # candidates without such a schedule
+    hopeless: bool = False  # given up early: the LP refuted none of the first candidates
+    stopped: bool = False
+
+
+def search_extra_break(
+    model: cp_model.CpModel,
+    breaks_of: dict[int, cp_model.LinearExprT],
+    forced: dict[int, int],
+    candidates: Sequence[int],
+    solution_of: Callable[[cp_model.CpSolver], dict[str, str]],
+    seconds: float,
+    seed: int = 0,
+    should_stop: Callable[[], bool] | None = None,
+    poll_interval: float = 0.05,
+) -> OwnerSearch:
+    """Look for a schedule in which exactly one of `candidates` has one break more than
+    forced and everyone else exactly their forced breaks.
+
+    Two threads, one per core: the refuter asks each candidate's capped model with the LP
+    (most fall at the root); those it cannot refute queue for the finder, which searches
+    them without LP, round-robin, with growing slices. The first schedule ends the search."""
+    deadline = time.monotonic() + seconds
+    survivors: queue.Queue = queue.Queue()
+    halt = threading.Event()
+    lock = threading.Lock()
+    running: list[cp_model.CpSolver] = []
+    found: list[tuple[int, dict[str, str]]] = []
+    refuted: set[int] = set()
+    failure: list[BaseException] = []
+    refuter_done = threading.Event()
+    hopeless = threading.Event()
+    tries: dict[int, int] = {}
+    busy: set[int] = set()  # being searched by a finder, to come back unless settled
+
+    def solve(p: int, linearization: int, limit: float, attempt: int) -> int:
+        caps = dict(forced)
+        caps[p] = caps.get(p, 0) + 1
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.linearization_level = linearization
+        solver.parameters.random_seed = seed + attempt
+        solver.parameters.max_time_in_seconds = max(0.01, min(limit, deadline - time.monotonic()))
+        with lock:
+            if halt.is_set():
+                return cp_model.UNKNOWN
+            running.append(solver)
+        try:
+            status = solver.Solve(capped_model(model, breaks_of, caps))
+        finally:
+            with lock:
+                running.remove(solver)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            with lock:
+                if not found:
+                    found.append((p, solution_of(solver)))
+            halt.set()
+        elif status == cp_model.INFEASIBLE:
+            with lock:
+                refuted.add(p)
+        return status
+
+    def refute() -> None:
+        try:
+            for tried, p in enumerate(candidates, start=1):
+                if halt.is_set() or time.monotonic() >= deadline:
+                    break
+                if solve(p, 2, REFUTE_SECONDS, 0) == cp_model.UNKNOWN:
+                    survivors.put(p)
+                if tried == HOPELESS_AFTER and not refuted and not found:
+                    hopeless.set()
+                    halt.set()
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+            halt.set()
+        finally:
+            refuter_done.set()
+        find()  # then help the finder: the core is free
+
+    def find() -> None:
+        """Round-robin over the survivors, each one's slice growing with its tries."""
+        try:
+            while not halt.is_set() and time.monotonic() < deadline:
+                try:
+                    p = survivors.get(timeout=poll_interval)
+                except queue.Empty:
+                    with lock:
+                        idle = refuter_done.is_set() and survivors.empty() and not busy
+                    if idle:
+                        break
+                    continue
+                with lock:
+                    busy.add(p)
+                    attempt = tries[p] = tries.get(p, 0) + 1
+                try:
+                    limit = FIND_FIRST_SLICE * FIND_SLICE_GROWTH ** (attempt - 1)
+                    if solve(p, 0, limit, attempt) == cp_model.UNKNOWN:
+                        survivors.put(p)
+                finally:
+                    with lock:
+                        busy.discard(p)
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+            halt.set()
+
+    threads = [
+        threading.Thread(target=refute, name="cp-sat-owners-refute", daemon=True),
+        threading.Thread(target=find, name="cp-sat-owners-find", daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    stopped = False
+    try:
+        while any(thread.is_alive() for thread in threads):
+            time.sleep(poll_interval)
+            if not stopped and should_stop is not None and should_stop():
+                stopped = True
+                halt.set()
+            if halt.is_set() or time.monotonic() >= deadline:
+                halt.set()
+                with lock:
+                    for solver in running:
+                        solver.StopSearch()
+    except BaseException:
+        halt.set()
+        with lock:
+            for solver in running:
+                solver.StopSearch()
+        for thread in threads:
+            thread.join()
+        raise
+    if failure:
+        raise failure[0]
+    return OwnerSearch(
+        slot_of=found[0][1] if found else None,
+        owner=found[0][0] if found else None,
+        refuted=frozenset(refuted),
+        hopeless=hopeless.is_set(),
+        stopped=stopped,
+    )

@@ -1,0 +1,169 @@
+"""Who takes the breaks (owners.py): the breaks a person's own meetings force, and the
+search over who takes one break more.
+
+The forced breaks must be lower bounds of every schedule, and the search must be exact:
+a schedule it returns is valid with at most one break above the forced total, and "every
+candidate refuted" must mean that no such schedule exists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hypothesis import HealthCheck, event, given, settings
+
+from brokerage.scheduling.solver import (
+    Meeting,
+    Participant,
+    Problem,
+    Status,
+    owners,
+    solve,
+)
+from brokerage.scheduling.solver import model as solver_model
+from brokerage.scheduling.solver.checker import check, evaluate
+from tests.scheduling.test_solver_gapless import (
+    OPTIONS,
+    all_required,
+    assignments,
+    day,
+    forced_break,
+    one_day_problems,
+)
+
+ONE_WORKER = dataclasses.replace(OPTIONS, workers=1)
+
+
+def triangles(count: int) -> Problem:
+    """`count` triangles of meetings at one table: in any order, the person left out of a
+    triangle's middle meeting idles in between, so each triangle forces one break, though
+    nobody's own meetings force one."""
+    participants, meetings = [], []
+    for k in range(count):
+        a, b, c = (f"t{k}{name}" for name in "abc")
+        participants += [Participant(a), Participant(b), Participant(c)]
+        meetings += [
+            Meeting(f"m{k}ab", a, b, mandatory=True),
+            Meeting(f"m{k}bc", b, c, mandatory=True),
+            Meeting(f"m{k}ac", a, c, mandatory=True),
+        ]
+    return Problem(
+        slots=day(3 * count),
+        participants=tuple(participants),
+        meetings=tuple(meetings),
+        shared_tables=1,
+        fairness_max_break_spread=2,
+    )
+
+
+def search(problem: Problem, seconds: float = 20.0) -> tuple[dict[int, int], owners.OwnerSearch]:
+    """The search over every participant with a break variable, as `solve` runs it."""
+    built = solver_model.build_model(problem, OPTIONS)
+    slots_of = solver_model.candidate_slots(problem).slots_of
+    forced = owners.forced_breaks(problem, slots_of)
+    result = owners.search_extra_break(
+        built.model,
+        built.breaks_of,
+        forced,
+        sorted(built.breaks_of),
+        lambda solver: solver_model._solution(solver, built, problem),
+        seconds,
+    )
+    return forced, result
+
+
+def test_a_person_whose_partners_are_free_at_either_end_is_forced_one_break():
+    problem = forced_break()
+    slots_of = solver_model.candidate_slots(problem).slots_of
+    assert owners.gapless_windows(problem, slots_of) == {0: 0}
+    assert owners.forced_breaks(problem, slots_of) == {0: 1}
+
+
+def test_forced_breaks_count_every_idle_run_a_person_cannot_avoid():
+    # p1 is free only in s1, s3 and s5, and has three meetings: two breaks whatever happens.
+    problem = Problem(
+        slots=day(5),
+        participants=(
+            Participant("p1", unavailable=frozenset({"s2", "s4"})),
+            Participant("p2"),
+            Participant("p3"),
+            Participant("p4"),
+        ),
+        meetings=tuple(
+            Meeting(f"m{k}", "p1", partner, mandatory=True)
+            for k, partner in enumerate(("p2", "p3", "p4"))
+        ),
+        shared_tables=3,
+        fairness_max_break_spread=2,
+    )
+    slots_of = solver_model.candidate_slots(problem).slots_of
+    assert owners.forced_breaks(problem, slots_of) == {0: 2}
+
+
+def test_nobody_is_forced_in_a_triangle_but_the_search_names_who_breaks():
+    problem = triangles(1)
+    forced, result = search(problem)
+    assert forced == {}
+    assert result.slot_of is not None
+    assert result.owner is not None
+    placed = assignments(problem, result.slot_of)
+    assert check(problem, placed) == []
+    figures, _ = evaluate(problem, placed)
+    assert figures.breaks_total == 1
+
+
+def test_every_candidate_is_refuted_when_one_extra_break_is_not_enough():
+    problem = triangles(2)
+    _, result = search(problem)
+    assert result.slot_of is None
+    assert result.refuted == frozenset(range(6))
+
+
+def test_solve_names_who_breaks_and_proves_it():
+    result = solve(triangles(1), OPTIONS)
+    assert result.status == Status.OPTIMAL
+    assert result.figures.breaks_total == 1
+    assert any("who takes the one extra break" in line for line in result.log)
+
+
+def test_solve_proves_two_breaks_once_nobody_can_take_the_one():
+    result = solve(triangles(2), OPTIONS)
+    assert result.status == Status.OPTIMAL
+    assert result.figures.breaks_total == 2
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(one_day_problems())
+def test_forced_breaks_are_lower_bounds_and_the_search_is_exact(generated: Problem) -> None:
+    problem = all_required(generated)
+    if not solver_model.gapless_applies(problem):
+        event("does not apply")
+        return
+    if not solver_model.build_model(problem, OPTIONS).breaks_of:
+        event("nobody can have a break")
+        return
+    full = solve(problem, ONE_WORKER)
+    forced, result = search(problem)
+    if full.status == Status.INFEASIBLE:
+        event("infeasible")
+        assert result.slot_of is None
+        return
+    assert full.status == Status.OPTIMAL
+    for index, count in forced.items():
+        assert full.per_participant[problem.participants[index].id].breaks >= count
+    base = sum(forced.values())
+    assert full.figures.breaks_total >= base
+    if full.figures.breaks_total <= base + 1:
+        event("one extra break is enough")
+        assert result.slot_of is not None
+    else:
+        event("refuted")
+        assert result.slot_of is None
+        candidates = solver_model.build_model(problem, OPTIONS).breaks_of
+        assert result.refuted == frozenset(candidates)
+    if result.slot_of is not None:
+        placed = assignments(problem, result.slot_of)
+        assert check(problem, placed) == []
+        figures, _ = evaluate(problem, placed)
+        assert figures.scheduled_count == len(problem.meetings)
+        assert figures.breaks_total <= base + 1
