@@ -21,9 +21,11 @@ needs. Redundant views that make the solver much stronger on tight instances:
 Phases (each hinted with the previous solution, all within one wall budget):
     weight     maximise the scheduled weight (skipped when every meeting is mandatory)
     breaks     minimise total breaks with the weight held: when every meeting is required,
-               first a race on "no break at all" between the full model and a gapless
-               model (see build_gapless_model); then objective search, probes
-               "total breaks <= lower bound" as feasibility problems, and search again
+               the breaks each person's own meetings force become cuts (owners.py), then a
+               race on "no break at all" between the full model and a gapless model (see
+               build_gapless_model), and if that is refuted a search over who takes the one
+               break (owners.search_extra_break); then objective search, probes "total
+               breaks <= lower bound" as feasibility problems, and search again
     stability  maximise meetings kept in their previous slot with breaks held
 Progress reports carry the current phase's objective bound as `best_bound`.
 """
@@ -1195,6 +1197,8 @@ def _owner_search(
     )
     if search.owner is not None:
         found = f"a schedule with {_label(problem, problem.participants[search.owner].id)}"
+    elif search.slot_of is not None:
+        found = "a schedule"
     else:
         found = f"{len(search.refuted)} refuted, none found"
         if search.hopeless:

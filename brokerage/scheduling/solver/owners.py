@@ -29,6 +29,9 @@ from brokerage.scheduling.solver.problem import Problem
 # A candidate's LP refutation attempt: presolve and the root LP settle it in well under a
 # second when they can (measured on the research instances: 0.3-0.5 s).
 REFUTE_SECONDS = 1.5
+# The same for the whole question at once, which is larger (tic-13crafc, "breaks <= 1":
+# refuted in 1.1-1.5 s standalone).
+WHOLE_REFUTE_SECONDS = 4.0
 # The search without LP on a candidate restarts with a longer slice each round, so that no
 # single unlucky candidate holds up the others (its run time is heavy-tailed in the seed).
 FIND_FIRST_SLICE = 4.0
@@ -170,7 +173,7 @@ class OwnerSearch:
     """What the search over who takes the extra break settled."""
 
     slot_of: dict[str, str] | None = None  # a schedule with sum(forced) + 1 breaks
-    owner: int | None = None  # the participant who takes the extra break in it
+    owner: int | None = None  # who takes the extra break in it (None: found as a whole)
     refuted: frozenset[int] = frozenset()  # candidates without such a schedule
     hopeless: bool = False  # given up early: the LP refuted none of the first candidates
     stopped: bool = False
@@ -190,15 +193,16 @@ def search_extra_break(
     """Look for a schedule in which exactly one of `candidates` has one break more than
     forced and everyone else exactly their forced breaks.
 
-    Two threads, one per core: the refuter asks each candidate's capped model with the LP
-    (most fall at the root); those it cannot refute queue for the finder, which searches
-    them without LP, round-robin, with growing slices. The first schedule ends the search."""
+    Two threads, one per core: the refuter asks the whole question with the LP, then each
+    candidate's capped model (most fall at the root); those it cannot refute queue for the
+    finder, which searches them without LP, round-robin, with growing slices. The first
+    schedule ends the search."""
     deadline = time.monotonic() + seconds
     survivors: queue.Queue = queue.Queue()
     halt = threading.Event()
     lock = threading.Lock()
     running: list[cp_model.CpSolver] = []
-    found: list[tuple[int, dict[str, str]]] = []
+    found: list[tuple[int | None, dict[str, str]]] = []
     refuted: set[int] = set()
     failure: list[BaseException] = []
     refuter_done = threading.Event()
@@ -206,9 +210,19 @@ def search_extra_break(
     tries: dict[int, int] = {}
     busy: set[int] = set()  # being searched by a finder, to come back unless settled
 
-    def solve(p: int, linearization: int, limit: float, attempt: int) -> int:
+    def question(p: int | None) -> cp_model.CpModel:
+        if p is None:  # the whole question: total breaks <= forced + 1, anyone
+            whole = model.Clone()
+            whole.ClearObjective()
+            whole.ClearHints()
+            total = sum(whole.GetIntVarFromProtoIndex(b.Index()) for b in breaks_of.values())
+            whole.Add(total <= sum(forced.values()) + 1)
+            return whole
         caps = dict(forced)
         caps[p] = caps.get(p, 0) + 1
+        return capped_model(model, breaks_of, caps)
+
+    def solve(p: int | None, linearization: int, limit: float, attempt: int) -> int:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = linearization
@@ -219,7 +233,7 @@ def search_extra_break(
                 return cp_model.UNKNOWN
             running.append(solver)
         try:
-            status = solver.Solve(capped_model(model, breaks_of, caps))
+            status = solver.Solve(question(p))
         finally:
             with lock:
                 running.remove(solver)
@@ -230,11 +244,16 @@ def search_extra_break(
             halt.set()
         elif status == cp_model.INFEASIBLE:
             with lock:
-                refuted.add(p)
+                refuted.update(candidates if p is None else (p,))
+            if p is None:
+                halt.set()
         return status
 
     def refute() -> None:
         try:
+            # First the whole question at once: where the LP is strong enough to refute
+            # it (tic-13crafc, optimum 4), no candidate needs asking.
+            solve(None, 2, WHOLE_REFUTE_SECONDS, 0)
             for tried, p in enumerate(candidates, start=1):
                 if halt.is_set() or time.monotonic() >= deadline:
                     break
