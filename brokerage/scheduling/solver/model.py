@@ -1182,6 +1182,7 @@ def _owner_search(
     candidates: list[int],
     seconds: float,
     log: list[str],
+    lp_tested: frozenset[int] = frozenset(),
 ) -> owners.OwnerSearch:
     """`owners.search_extra_break` on the full model, with a line for the log."""
     search_started = time.monotonic()
@@ -1194,6 +1195,7 @@ def _owner_search(
         seconds,
         options.seed,
         options.should_stop,
+        lp_tested,
     )
     if search.owner is not None:
         found = f"a schedule with {_label(problem, problem.participants[search.owner].id)}"
@@ -1239,6 +1241,7 @@ def _breaks_phase(
     forced: dict[int, int] = {}
     owner_order: list[int] = []  # who may take the one break above the forced ones
     owners_left: list[int] = []  # those a first search left undecided, for a second go
+    owners_tested: frozenset[int] = frozenset()  # and those it already asked the LP about
     if windows_apply:
         # The breaks each person's own meetings force: valid cuts, and the base level for
         # the search over who takes one break more (owners.py).
@@ -1310,6 +1313,7 @@ def _breaks_phase(
                 )
             if not search.hopeless:  # else not the tool for this instance: no second go
                 owners_left = [p for p in owner_order if p not in search.refuted]
+                owners_tested = search.lp_tested
                 if not owners_left:  # nobody can take the one break: at least two
                     built.model.Add(built.breaks_total >= 2)
     if slot_of is not None:
@@ -1379,7 +1383,14 @@ def _breaks_phase(
             break
         if owners_left and lower == sum(forced.values()) + 1:
             search = _owner_search(
-                built, problem, options, forced, owners_left, remaining * OWNER_SEARCH_SHARE, log
+                built,
+                problem,
+                options,
+                forced,
+                owners_left,
+                remaining * OWNER_SEARCH_SHARE,
+                log,
+                owners_tested,
             )
             stopped = search.stopped
             if search.slot_of is not None:

@@ -15,7 +15,6 @@ Pure CP-SAT and standard library, like the rest of the solver package.
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from collections import defaultdict
@@ -33,9 +32,15 @@ REFUTE_SECONDS = 1.5
 # refuted in 1.1-1.5 s standalone).
 WHOLE_REFUTE_SECONDS = 4.0
 # The search without LP on a candidate restarts with a longer slice each round, so that no
-# single unlucky candidate holds up the others (its run time is heavy-tailed in the seed).
-FIND_FIRST_SLICE = 4.0
+# single unlucky candidate holds up the others (its run time is heavy-tailed in the seed:
+# ticf-13crafc, participant 6, 3.3-9.6 s over 6 seeds). ticf-13crafc, 7 seeds each: first
+# slice 4 s, 4.2-24.8 s to a schedule (mean 14.9); 6 s, 5.1-27.5 s (mean 12.4).
+FIND_FIRST_SLICE = 6.0
 FIND_SLICE_GROWTH = 1.5
+# The finders cycle over this many unrefuted candidates at first, and this many more after
+# each round.
+FIND_WINDOW = 4
+FIND_WINDOW_GROWTH = 2
 # The LP refutes none of the first this many candidates and nothing is found: the capacity
 # argument that makes naming who breaks easy is not there, so the search gives up its time
 # (forumt-14crafe: none of 60 refuted or found in 27 s, where the split-window race finds
@@ -175,6 +180,7 @@ class OwnerSearch:
     slot_of: dict[str, str] | None = None  # a schedule with sum(forced) + 1 breaks
     owner: int | None = None  # who takes the extra break in it (None: found as a whole)
     refuted: frozenset[int] = frozenset()  # candidates without such a schedule
+    lp_tested: frozenset[int] = frozenset()  # candidates the LP has been asked about
     hopeless: bool = False  # given up early: the LP refuted none of the first candidates
     stopped: bool = False
 
@@ -188,27 +194,31 @@ def search_extra_break(
     seconds: float,
     seed: int = 0,
     should_stop: Callable[[], bool] | None = None,
+    lp_tested: frozenset[int] = frozenset(),
     poll_interval: float = 0.05,
 ) -> OwnerSearch:
-    """Look for a schedule in which exactly one of `candidates` has one break more than
+    """Look for a schedule in which at most one of `candidates` has one break more than
     forced and everyone else exactly their forced breaks.
 
-    Two threads, one per core: the refuter asks the whole question with the LP, then each
-    candidate's capped model (most fall at the root); those it cannot refute queue for the
-    finder, which searches them without LP, round-robin, with growing slices. The first
+    Two threads, one per core. The refuter asks the LP the whole question, then each
+    candidate's capped model (most fall at the root), skipping those in `lp_tested` (asked
+    in an earlier go). The finder searches the candidates without LP, in order and
+    round-robin, each one's slice growing with its tries; a candidate the refuter refutes
+    meanwhile is stopped and dropped. Once done, the refuter joins the finder. The first
     schedule ends the search."""
     deadline = time.monotonic() + seconds
-    survivors: queue.Queue = queue.Queue()
+    order = list(candidates)
     halt = threading.Event()
+    hopeless = threading.Event()
     lock = threading.Lock()
-    running: list[cp_model.CpSolver] = []
+    solving: dict[cp_model.CpSolver, int | None] = {}  # running solver -> its candidate
     found: list[tuple[int | None, dict[str, str]]] = []
     refuted: set[int] = set()
-    failure: list[BaseException] = []
-    refuter_done = threading.Event()
-    hopeless = threading.Event()
+    tested: set[int] = set(lp_tested)
     tries: dict[int, int] = {}
-    busy: set[int] = set()  # being searched by a finder, to come back unless settled
+    failure: list[BaseException] = []
+    cursor = [0]  # the finders' round-robin position among the active candidates
+    window = [FIND_WINDOW]  # how many unrefuted candidates the round-robin covers
 
     def question(p: int | None) -> cp_model.CpModel:
         if p is None:  # the whole question: total breaks <= forced + 1, anyone
@@ -229,14 +239,14 @@ def search_extra_break(
         solver.parameters.random_seed = seed + attempt
         solver.parameters.max_time_in_seconds = max(0.01, min(limit, deadline - time.monotonic()))
         with lock:
-            if halt.is_set():
+            if halt.is_set() or (p is not None and p in refuted):
                 return cp_model.UNKNOWN
-            running.append(solver)
+            solving[solver] = p
         try:
             status = solver.Solve(question(p))
         finally:
             with lock:
-                running.remove(solver)
+                del solving[solver]
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             with lock:
                 if not found:
@@ -244,56 +254,69 @@ def search_extra_break(
             halt.set()
         elif status == cp_model.INFEASIBLE:
             with lock:
-                refuted.update(candidates if p is None else (p,))
-            if p is None:
+                newly = set(order) if p is None else {p}
+                refuted.update(newly)
+                for other, owner in solving.items():
+                    if owner in newly:  # the finder need not look further
+                        other.StopSearch()
+            if p is None or refuted.issuperset(order):
                 halt.set()
         return status
+
+    def pick() -> int | None:
+        """The next candidate for a finder, neither refuted nor being searched: round-robin
+        over the first few unrefuted candidates (the likeliest), taking in two more after
+        each round, so that the first ones get longer second tries soon (ticf-13crafc: most
+        candidates have a schedule, found in 1-10 s depending on the seed)."""
+        with lock:
+            active = [p for p in order if p not in refuted][: window[0]]
+            for _ in range(len(active) + 1):
+                if cursor[0] >= len(active):
+                    cursor[0] = 0
+                    window[0] += FIND_WINDOW_GROWTH
+                    active = [p for p in order if p not in refuted][: window[0]]
+                p = active[cursor[0]] if active else None
+                cursor[0] += 1
+                if p is not None and p not in solving.values():
+                    tries[p] = tries.get(p, 0) + 1
+                    return p
+        return None
+
+    def find() -> None:
+        try:
+            while not halt.is_set() and time.monotonic() < deadline:
+                p = pick()
+                if p is None:  # all refuted, or all taken by the other thread
+                    time.sleep(poll_interval)
+                    continue
+                attempt = tries[p]
+                solve(p, 0, FIND_FIRST_SLICE * FIND_SLICE_GROWTH ** (attempt - 1), attempt)
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+            halt.set()
 
     def refute() -> None:
         try:
             # First the whole question at once: where the LP is strong enough to refute
             # it (tic-13crafc, optimum 4), no candidate needs asking.
-            solve(None, 2, WHOLE_REFUTE_SECONDS, 0)
-            for tried, p in enumerate(candidates, start=1):
+            if not lp_tested:
+                solve(None, 2, WHOLE_REFUTE_SECONDS, 0)
+            fresh = 0
+            for p in order:
                 if halt.is_set() or time.monotonic() >= deadline:
                     break
-                if solve(p, 2, REFUTE_SECONDS, 0) == cp_model.UNKNOWN:
-                    survivors.put(p)
-                if tried == HOPELESS_AFTER and not refuted and not found:
+                if p in tested or p in refuted:
+                    continue
+                tested.add(p)
+                fresh += 1
+                solve(p, 2, REFUTE_SECONDS, 0)
+                if fresh == HOPELESS_AFTER and not refuted and not found:
                     hopeless.set()
                     halt.set()
         except BaseException as error:  # re-raised in the caller's thread
             failure.append(error)
             halt.set()
-        finally:
-            refuter_done.set()
         find()  # then help the finder: the core is free
-
-    def find() -> None:
-        """Round-robin over the survivors, each one's slice growing with its tries."""
-        try:
-            while not halt.is_set() and time.monotonic() < deadline:
-                try:
-                    p = survivors.get(timeout=poll_interval)
-                except queue.Empty:
-                    with lock:
-                        idle = refuter_done.is_set() and survivors.empty() and not busy
-                    if idle:
-                        break
-                    continue
-                with lock:
-                    busy.add(p)
-                    attempt = tries[p] = tries.get(p, 0) + 1
-                try:
-                    limit = FIND_FIRST_SLICE * FIND_SLICE_GROWTH ** (attempt - 1)
-                    if solve(p, 0, limit, attempt) == cp_model.UNKNOWN:
-                        survivors.put(p)
-                finally:
-                    with lock:
-                        busy.discard(p)
-        except BaseException as error:  # re-raised in the caller's thread
-            failure.append(error)
-            halt.set()
 
     threads = [
         threading.Thread(target=refute, name="cp-sat-owners-refute", daemon=True),
@@ -302,22 +325,22 @@ def search_extra_break(
     for thread in threads:
         thread.start()
     stopped = False
+
+    def stop_all() -> None:
+        halt.set()
+        with lock:
+            for solver in solving:
+                solver.StopSearch()
+
     try:
         while any(thread.is_alive() for thread in threads):
             time.sleep(poll_interval)
             if not stopped and should_stop is not None and should_stop():
                 stopped = True
-                halt.set()
-            if halt.is_set() or time.monotonic() >= deadline:
-                halt.set()
-                with lock:
-                    for solver in running:
-                        solver.StopSearch()
+            if stopped or halt.is_set() or time.monotonic() >= deadline:
+                stop_all()
     except BaseException:
-        halt.set()
-        with lock:
-            for solver in running:
-                solver.StopSearch()
+        stop_all()
         for thread in threads:
             thread.join()
         raise
@@ -327,6 +350,7 @@ def search_extra_break(
         slot_of=found[0][1] if found else None,
         owner=found[0][0] if found else None,
         refuted=frozenset(refuted),
+        lp_tested=frozenset(tested),
         hopeless=hopeless.is_set(),
         stopped=stopped,
     )
