@@ -16,6 +16,7 @@ Pure CP-SAT and standard library, like the rest of the solver package.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import defaultdict
@@ -103,8 +104,19 @@ def _fewest_blocks(slot_options: list[list[int]], session_slots: list[int]) -> i
     status = solver.Solve(model)
     if status == cp_model.INFEASIBLE:
         return 1  # the full model will say so; a bound of 1 is still true of nothing
-    bound = int(solver.BestObjectiveBound() + 1 - 1e-6) - 1 if status != cp_model.UNKNOWN else 0
-    return max(1, bound)
+    bound = math.ceil(solver.BestObjectiveBound() - 1e-6) if status != cp_model.UNKNOWN else 0
+    return max(1, bound - 1)  # blocks - 1 = breaks
+
+
+def meetings_by_participant(problem: Problem) -> dict[int, list[int]]:
+    """Participant index -> the indices of their meetings."""
+    index = {p.id: k for k, p in enumerate(problem.participants)}
+    own: dict[int, list[int]] = defaultdict(list)
+    for i, meeting in enumerate(problem.meetings):
+        for pid in (meeting.a, meeting.b):
+            if pid in index:
+                own[index[pid]].append(i)
+    return own
 
 
 def gapless_windows(problem: Problem, slots_of: list[list[int]]) -> dict[int, int]:
@@ -112,12 +124,7 @@ def gapless_windows(problem: Problem, slots_of: list[list[int]]) -> dict[int, in
     windows of n_p consecutive slots give each of p's meetings its own slot, looking at p
     alone. `slots_of` is each meeting's possible slots (both people available, allowed,
     fixed). Zero means p's own meetings force a break."""
-    index = {p.id: k for k, p in enumerate(problem.participants)}
-    own: dict[int, list[int]] = defaultdict(list)
-    for i, meeting in enumerate(problem.meetings):
-        for pid in (meeting.a, meeting.b):
-            if pid in index:
-                own[index[pid]].append(i)
+    own = meetings_by_participant(problem)
     session_of = [slot.session for slot in problem.slots]
     counts: dict[int, int] = {}
     for p, meetings in own.items():
@@ -146,12 +153,7 @@ def forced_breaks(
     is a lower bound on the total."""
     if windows is None:
         windows = gapless_windows(problem, slots_of)
-    index = {p.id: k for k, p in enumerate(problem.participants)}
-    own: dict[int, list[int]] = defaultdict(list)
-    for i, meeting in enumerate(problem.meetings):
-        for pid in (meeting.a, meeting.b):
-            if pid in index:
-                own[index[pid]].append(i)
+    own = meetings_by_participant(problem)
     forced = {}
     for p, count in windows.items():
         if count == 0:
