@@ -6,18 +6,33 @@ FLASK := $(BIN)/flask --app brokerage
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: demo test e2e chromium lint format install install-dev serve migrate clean
+.PHONY: demo test e2e chromium system-libs lint format install install-dev serve migrate clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# WeasyPrint subsets the fonts it embeds with HarfBuzz-Subset (smaller PDFs); without it, it
+# warns on every document, which the test suite treats as an error. Installed with apt-get
+# when missing (with sudo unless run as root); elsewhere, a message says what to install.
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+system-libs:
+	@if ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } | grep -q libharfbuzz-subset; then \
+		if command -v apt-get >/dev/null; then \
+			echo "Installing libharfbuzz-subset0 (WeasyPrint's font subsetting) with apt-get"; \
+			$(SUDO) apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libharfbuzz-subset0; \
+		else \
+			echo "warning: install HarfBuzz's subset library (libharfbuzz-subset) for WeasyPrint"; \
+		fi; \
+	fi
+
 # The stamp files make re-installs happen only when the requirements change.
-$(VENV)/.installed: requirements.txt | $(BIN)/activate
+$(VENV)/.installed: requirements.txt | $(BIN)/activate system-libs
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/activate system-libs
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
@@ -48,7 +63,6 @@ test: lint
 # this target installs what it needs and runs it.
 CHROMIUM ?= /usr/bin/chromium
 AXE_DIR := tests/e2e/axe
-SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ] || ! command -v npm >/dev/null || ! command -v pdftoppm >/dev/null; then \

@@ -1247,10 +1247,13 @@ def _breaks_phase(
         # the search over who takes one break more (owners.py).
         cands = candidate_slots(problem)
         windows = owners.gapless_windows(problem, cands.slots_of)
-        forced = owners.forced_breaks(problem, cands.slots_of, windows)
+        forced = {
+            p: count
+            for p, count in owners.forced_breaks(problem, cands.slots_of, windows).items()
+            if p in built.breaks_of  # always, unless the problem is infeasible anyway
+        }
         for p, count in forced.items():
-            if p in built.breaks_of:
-                built.model.Add(built.breaks_of[p] >= count)
+            built.model.Add(built.breaks_of[p] >= count)
         if forced:
             people = "1 person" if len(forced) == 1 else f"{len(forced)} people"
             log.append(f"breaks: at least {sum(forced.values())}, forced on {people} alone")
