@@ -64,11 +64,17 @@ test: lint
 CHROMIUM ?= /usr/bin/chromium
 AXE_DIR := tests/e2e/axe
 
+# Only what is missing: a machine with its own Node.js has npm already, and Debian's npm
+# package conflicts with it.
 chromium:
-	@if [ ! -x "$(CHROMIUM)" ] || ! command -v npm >/dev/null || ! command -v pdftoppm >/dev/null; then \
-		echo "Installing Chromium, npm and poppler-utils with apt-get"; \
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium chromium-driver"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing with apt-get"; \
 		$(SUDO) apt-get update && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium chromium-driver npm poppler-utils; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $$missing; \
 	fi
 
 $(AXE_DIR)/node_modules/.package-lock.json: $(AXE_DIR)/package-lock.json | chromium
