@@ -480,12 +480,7 @@ def _split_windows(
     "broken", and then starts at least two slots after the first ends: exactly one break.
     At most `limit` participants are broken. Created before the meetings, like the gapless
     windows, so that the search decides them first."""
-    participant_index = {p.id: k for k, p in enumerate(problem.participants)}
-    own: dict[int, list[int]] = defaultdict(list)
-    for i, meeting in enumerate(problem.meetings):
-        for pid in (meeting.a, meeting.b):
-            if pid in participant_index:
-                own[participant_index[pid]].append(i)
+    own = owners.meetings_by_participant(problem)
     broken_literals = []
     for p, meetings in own.items():
         length = len(meetings)
@@ -554,16 +549,11 @@ def _gapless_window_literals(
     """Per participant with two or more meetings: (session slots, meeting count, started),
     where started[k] means "the window starts at or before the k-th slot of the session".
     Also creates these participants' busy literals, right after their window, into `busy`."""
-    participant_index = {p.id: k for k, p in enumerate(problem.participants)}
     unavailable = [
         {t for t, slot in enumerate(problem.slots) if slot.id in p.unavailable}
         for p in problem.participants
     ]
-    own: dict[int, list[int]] = defaultdict(list)
-    for i, meeting in enumerate(problem.meetings):
-        for pid in (meeting.a, meeting.b):
-            if pid in participant_index:
-                own[participant_index[pid]].append(i)
+    own = owners.meetings_by_participant(problem)
     windows = {}
     for p, meetings in own.items():
         length = len(meetings)
