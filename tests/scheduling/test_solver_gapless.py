@@ -41,14 +41,7 @@ def all_required(problem: Problem) -> Problem:
 
 
 def solve_gapless(problem: Problem) -> tuple[int, dict[str, str] | None]:
-    built = solver_model.build_gapless_model(problem, OPTIONS)
-    assert built is not None
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 20.0
-    status = solver.Solve(built.model)
-    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    return status, solver_model._solution(solver, built, problem) if found else None
+    return solve_split(problem, 0)
 
 
 def assignments(problem: Problem, slot_of: dict[str, str]) -> tuple[Assignment, ...]:
@@ -226,6 +219,7 @@ def test_gapless_model_agrees_with_the_full_model(generated: Problem) -> None:
 
 
 def solve_split(problem: Problem, breaks: int) -> tuple[int, dict[str, str] | None]:
+    """The gapless model (breaks 0) or the split-window one, one worker, 20 s."""
     built = solver_model.build_gapless_model(problem, OPTIONS, breaks)
     assert built is not None
     solver = cp_model.CpSolver()

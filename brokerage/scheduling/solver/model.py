@@ -38,7 +38,7 @@ import queue
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -466,6 +466,24 @@ def _order_chain(model: cp_model.CpModel, size: int, rising: bool) -> list[cp_mo
     return literals
 
 
+def _window_rows(
+    model: cp_model.CpModel,
+    problem: Problem,
+    cands: Candidates,
+    sessions: dict[str, list[int]],
+) -> Iterator[tuple[int, list[int], list[int]]]:
+    """(participant index, their meetings, the slots of their session) for everyone with two
+    or more meetings, the people the window models give windows to."""
+    for p, meetings in owners.meetings_by_participant(problem).items():
+        if len(meetings) < 2:
+            continue
+        used = {problem.slots[t].session for i in meetings for t in cands.slots_of[i]}
+        if len(used) != 1:
+            model.AddBoolOr([])  # gapless_applies() rules this out; never a wrong schedule
+            continue
+        yield p, meetings, sessions[next(iter(used))]
+
+
 def _split_windows(
     model: cp_model.CpModel,
     problem: Problem,
@@ -480,17 +498,9 @@ def _split_windows(
     "broken", and then starts at least two slots after the first ends: exactly one break.
     At most `limit` participants are broken. Created before the meetings, like the gapless
     windows, so that the search decides them first."""
-    own = owners.meetings_by_participant(problem)
     broken_literals = []
-    for p, meetings in own.items():
+    for p, meetings, row in _window_rows(model, problem, cands, sessions):
         length = len(meetings)
-        if length < 2:
-            continue
-        used = {problem.slots[t].session for i in meetings for t in cands.slots_of[i]}
-        if len(used) != 1:
-            model.AddBoolOr([])  # gapless_applies() rules this out; never a wrong schedule
-            continue
-        row = sessions[next(iter(used))]
         broken = model.NewBoolVar("")
         if p in must_break:
             model.AddBoolOr([broken])
@@ -553,17 +563,9 @@ def _gapless_window_literals(
         {t for t, slot in enumerate(problem.slots) if slot.id in p.unavailable}
         for p in problem.participants
     ]
-    own = owners.meetings_by_participant(problem)
     windows = {}
-    for p, meetings in own.items():
+    for p, meetings, row in _window_rows(model, problem, cands, sessions):
         length = len(meetings)
-        if length < 2:
-            continue
-        used = {problem.slots[t].session for i in meetings for t in cands.slots_of[i]}
-        if len(used) != 1:
-            model.AddBoolOr([])  # gapless_applies() rules this out; never a wrong schedule
-            continue
-        row = sessions[next(iter(used))]
         # A window must be free for p and reach a possible slot of each of p's meetings.
         starts = [
             k
