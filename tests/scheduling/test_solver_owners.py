@@ -9,13 +9,16 @@ candidate refuted" must mean that no such schedule exists.
 from __future__ import annotations
 
 import dataclasses
+import time
 
 from hypothesis import HealthCheck, event, given, settings
+from ortools.sat.python import cp_model
 
 from brokerage.scheduling.solver import (
     Meeting,
     Participant,
     Problem,
+    SolveOptions,
     Status,
     owners,
     solve,
@@ -129,6 +132,38 @@ def test_solve_proves_two_breaks_once_nobody_can_take_the_one():
     result = solve(triangles(2), OPTIONS)
     assert result.status == Status.OPTIMAL
     assert result.figures.breaks_total == 2
+
+
+def test_the_race_at_the_forced_total_refutes_everyone_at_their_forced_breaks():
+    # p1's own meetings force one break, and a triangle forces another on somebody whose
+    # own meetings force none: "everyone at their forced breaks" (1 in all) is false.
+    triangle, forced_one = triangles(1), forced_break()
+    problem = dataclasses.replace(
+        forced_one,
+        participants=forced_one.participants + triangle.participants,
+        meetings=forced_one.meetings + triangle.meetings,
+    )
+    options = SolveOptions(time_limit=20.0, seed=0)  # workers left to the solver, as in the app
+    built = solver_model.build_model(problem, options)
+    forced = owners.forced_breaks(problem, solver_model.candidate_slots(problem).slots_of)
+    assert forced == {0: 1}
+    split = solver_model.build_gapless_model(problem, options, 1, frozenset(forced))
+    assert split is not None
+    step, _ = solver_model._split_race(
+        built,
+        split,
+        problem,
+        options,
+        solver_model._ProgressGate(None),
+        time.monotonic(),
+        20.0,
+        1,
+        0,
+        forced,
+    )
+    assert step.status == cp_model.INFEASIBLE
+    assert step.log[0].startswith("probe breaks <= 1: INFEASIBLE")
+    assert solve(problem, options).figures.breaks_total == 2
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

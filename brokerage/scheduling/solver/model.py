@@ -77,6 +77,11 @@ GAPLESS_START_FULL_PROBE_MAX = 4.0
 # growing by this factor.
 GAPLESS_FIRST_SLICE = 10.0
 GAPLESS_SLICE_GROWTH = 1.5
+# The probe "everyone at their forced breaks" (owners.py) is refuted only by the full LP
+# (linearization level 2), and then in a seed lottery: forumt-14crafe, 13 seeds, 4 refuted
+# in 5.0-6.0 s, the others not in 8-30 s; at level 1 none of 4 in 20 s (the default, which
+# the probes used before). So it restarts with the next seed after a short slice.
+CAPPED_PROBE_FIRST_SLICE = 7.0
 # Share of what is left of the breaks phase for the search over who takes the one break
 # above the forced ones (see owners.py), when the lower bound is there; and of the whole
 # phase for a first, short go right after "no break at all" is refuted, before any other
@@ -848,21 +853,27 @@ def _solver(
 
 
 def _gapless_solvers(
-    options: SolveOptions, seconds: float, first_seed: int = 0, seed_step: int = 1
+    options: SolveOptions,
+    seconds: float,
+    first_seed: int = 0,
+    seed_step: int = 1,
+    linearization: int = 0,
+    first_slice: float = GAPLESS_FIRST_SLICE,
 ) -> list[cp_model.CpSolver]:
     """Solvers for the gapless model, run one after the other within `seconds`: one worker
     without LP, which decides the window starts first (they come first in the model) and
     finds gapless schedules in seconds where LP-based workers do not. Its run time is
     heavy-tailed in the seed (ticf-14crafa, loaded machine: 4-15 s with 4 seeds of 7, none
-    in 25 s with 3), so it restarts with the next seed after a growing slice."""
+    in 25 s with 3), so it restarts with the next seed after a growing slice. The same
+    restarts serve a probe refuted by the LP (`linearization` 2), heavy-tailed too."""
     solvers = []
-    slice_seconds, total = GAPLESS_FIRST_SLICE, 0.0
+    slice_seconds, total = first_slice, 0.0
     while total < seconds:
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.01, min(slice_seconds, seconds - total))
         solver.parameters.random_seed = options.seed + first_seed + seed_step * len(solvers)
         solver.parameters.num_workers = 1
-        solver.parameters.linearization_level = 0
+        solver.parameters.linearization_level = linearization
         solver.parameters.log_search_progress = options.log_search
         solvers.append(solver)
         total += slice_seconds
@@ -1050,15 +1061,24 @@ def _split_race(
     """The probe "breaks <= bound" on the full model, raced by two searches (different
     seeds) of the split-window model: at most `bound` people with one break each (forum-14,
     optimum 2: found in 8-18 s with 3 seeds of 4 on the loaded machine, where the full
-    probe found none in 20 s). Only the full probe can refute."""
-    full_solver = _solver(options, seconds)
-    if options.workers <= 0:
-        full_solver.parameters.num_workers = 1  # one thread each on a two-core machine
+    probe found none in 20 s). Only the full probe can refute.
+
+    At the sum of the forced breaks the question is "everyone at their forced breaks",
+    which the LP refutes where it is false (forumt-14crafe), so there the full probe is one
+    worker with the full LP, restarted with the next seed after a short slice."""
+    if forced and bound == sum(forced.values()) and options.workers <= 0:
+        full_solvers = _gapless_solvers(
+            options, seconds, first_seed, 1, linearization=2, first_slice=CAPPED_PROBE_FIRST_SLICE
+        )
+    else:
+        full_solvers = [_solver(options, seconds)]
+        if options.workers <= 0:
+            full_solvers[0].parameters.num_workers = 1  # one thread each on a two-core machine
     even = _gapless_solvers(options, seconds, first_seed, 2)
     odd = _gapless_solvers(options, seconds, first_seed + 1, 2)
     full, *fast = _solve_race(
         [
-            (built, _probe_model(built, bound, forced), [full_solver]),
+            (built, _probe_model(built, bound, forced), full_solvers),
             (split, split.model, even),
             (split, split.model, odd),
         ],
