@@ -227,7 +227,7 @@ def solve_split(problem: Problem, breaks: int) -> tuple[int, dict[str, str] | No
     solver.parameters.max_time_in_seconds = 20.0
     status = solver.Solve(built.model)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    return status, solver_model._solution(solver, built, problem) if found else None
+    return status, solver_model.solution_of(solver, built, problem) if found else None
 
 
 def test_split_window_model_allows_the_forced_break():

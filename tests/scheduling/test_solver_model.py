@@ -409,16 +409,16 @@ def test_should_stop_keeps_the_best_schedule_so_far():
 
 
 def test_breaks_search_solver_settings_keep_an_explicit_worker_count():
-    from brokerage.scheduling.solver import model
+    from brokerage.scheduling.solver import search
 
     # Left open: the breaks search gets its LNS-capable worker count, without symmetry.
-    auto = model._solver(SolveOptions(workers=0), 5.0, breaks_search=True)
-    assert auto.parameters.num_workers == model.OBJECTIVE_SEARCH_WORKERS
+    auto = search.make_solver(SolveOptions(workers=0), 5.0, breaks_search=True)
+    assert auto.parameters.num_workers == search.OBJECTIVE_SEARCH_WORKERS
     assert auto.parameters.symmetry_level == 0
     # An explicit count (one worker: the reproducible mode) is never overridden.
-    one = model._solver(SolveOptions(workers=1, seed=3), 5.0, breaks_search=True)
+    one = search.make_solver(SolveOptions(workers=1, seed=3), 5.0, breaks_search=True)
     assert one.parameters.num_workers == 1
     assert one.parameters.random_seed == 3
     # Other phases keep CP-SAT's defaults.
-    plain = model._solver(SolveOptions(workers=0), 5.0)
+    plain = search.make_solver(SolveOptions(workers=0), 5.0)
     assert plain.parameters.num_workers == 0

@@ -20,10 +20,12 @@ from brokerage.scheduling.solver import (
     Problem,
     SolveOptions,
     Status,
+    breaks,
     owners,
     solve,
 )
 from brokerage.scheduling.solver import model as solver_model
+from brokerage.scheduling.solver import search as solver_search
 from brokerage.scheduling.solver.checker import check, evaluate
 from tests.scheduling.test_solver_gapless import (
     OPTIONS,
@@ -69,7 +71,7 @@ def search(problem: Problem, seconds: float = 20.0) -> tuple[dict[int, int], own
         built.breaks_of,
         forced,
         sorted(built.breaks_of),
-        lambda solver: solver_model._solution(solver, built, problem),
+        lambda solver: solver_model.solution_of(solver, built, problem),
         seconds,
     )
     return forced, result
@@ -149,12 +151,12 @@ def test_the_race_at_the_forced_total_refutes_everyone_at_their_forced_breaks():
     assert forced == {0: 1}
     split = solver_model.build_gapless_model(problem, options, 1, frozenset(forced))
     assert split is not None
-    step, _ = solver_model._split_race(
+    step, _ = breaks._split_race(
         built,
         split,
         problem,
         options,
-        solver_model._ProgressGate(None),
+        solver_search.ProgressGate(None),
         time.monotonic(),
         20.0,
         1,

@@ -1,7 +1,8 @@
 """The meeting scheduler: `solve(problem, options) -> Result`.
 
-Pure Python and ortools (imported lazily, on the first solve). The hard constraints and the
-lexicographic objectives are described in `model.py`; choices worth knowing:
+Pure Python and ortools (imported lazily, on the first solve). The hard constraints are
+modelled in `model.py`, and the lexicographic objectives are solved in turn by `phases.py`
+(the breaks phase in `breaks.py`); choices worth knowing:
 
 - A meeting with `fixed_slot` (a lock) is scheduled, in that slot.
 - A precedence (`after`) only binds when both meetings are scheduled: if the predecessor is
@@ -155,7 +156,7 @@ def _solve_large(problem: Problem, options: SolveOptions, started: float) -> Res
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> Result:
     """Schedule as much weight as possible, then as few breaks, then as little change."""
-    from brokerage.scheduling.solver import large, model, reasons
+    from brokerage.scheduling.solver import large, phases, reasons
 
     options = options or SolveOptions()
     started = time.monotonic()
@@ -174,11 +175,11 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Result:
     if large.is_large(problem):
         return _solve_large(problem, options, started)
 
-    outcome = model.run_phases(problem, options, started)
+    outcome = phases.run_phases(problem, options, started)
     log = list(outcome.log)
     if outcome.status == "INFEASIBLE":
         seconds = min(EXPLAIN_SECONDS, max(1.0, started + options.time_limit - time.monotonic()))
-        core = model.infeasible_core(problem, options, seconds)
+        core = phases.infeasible_core(problem, options, seconds)
         explanation = (
             ("These requirements cannot all hold together:", *core)
             if core
