@@ -272,6 +272,20 @@ def breaks_phase(
     log: list[str] = []
     phase_started = time.monotonic()
     built.model.Minimize(built.breaks_total)
+
+    def objective_search(seconds: float) -> Step:
+        return solve_step(
+            built,
+            built.model,
+            problem,
+            options,
+            gate,
+            started,
+            "breaks",
+            seconds,
+            breaks_search=True,
+        )
+
     # Every meeting required, one session per person: first ask for a schedule without any
     # break (not with one worker: that is the reproducible mode, and a race is decided by
     # the clock). Found: optimal at once. Refuted: a cut "breaks >= 1" for what follows.
@@ -380,17 +394,7 @@ def breaks_phase(
             )
             if start.slot_of and not start.stopped:
                 hint(built, problem, start.slot_of, complete=not start.unscheduled_mandatory)
-    first = solve_step(
-        built,
-        built.model,
-        problem,
-        options,
-        gate,
-        started,
-        "breaks",
-        max(0.1, phase_deadline - time.monotonic()) * FIRST_SEARCH_SHARE,
-        breaks_search=True,
-    )
+    first = objective_search(max(0.1, phase_deadline - time.monotonic()) * FIRST_SEARCH_SHARE)
     log.extend(first.log)
     if (
         first.slot_of is None
@@ -399,17 +403,7 @@ def breaks_phase(
         and phase_deadline - time.monotonic() > 0.5
     ):
         # Nothing found yet: keep searching with the rest of the time rather than give up.
-        first = solve_step(
-            built,
-            built.model,
-            problem,
-            options,
-            gate,
-            started,
-            "breaks",
-            phase_deadline - time.monotonic(),
-            breaks_search=True,
-        )
+        first = objective_search(phase_deadline - time.monotonic())
         log.extend(first.log)
     best, stopped = first.slot_of or slot_of, first.stopped
     upper = first.objective
@@ -505,17 +499,7 @@ def breaks_phase(
         proven = True
     if not proven and not stopped and phase_deadline - time.monotonic() > 0.5:
         hint(built, problem, best)
-        last = solve_step(
-            built,
-            built.model,
-            problem,
-            options,
-            gate,
-            started,
-            "breaks",
-            phase_deadline - time.monotonic(),
-            breaks_search=True,
-        )
+        last = objective_search(phase_deadline - time.monotonic())
         log.extend(last.log)
         stopped = last.stopped
         if last.slot_of is not None and last.objective is not None and last.objective <= upper:

@@ -68,6 +68,11 @@ class ProgressGate:
         if force or now - self.last_sent >= PROGRESS_INTERVAL:
             self.flush(now)
 
+    def drain(self, inbox: queue.Queue) -> None:
+        """Offer everything a solver thread has put in `inbox` so far."""
+        while not inbox.empty():
+            self.offer(inbox.get_nowait())
+
     def flush(self, now: float | None = None) -> None:
         if self.pending is not None and self.on_progress is not None:
             progress, self.pending = self.pending, None
@@ -102,8 +107,7 @@ def _run_solver(
     try:
         while worker.is_alive():
             worker.join(POLL_INTERVAL)
-            while not inbox.empty():
-                gate.offer(inbox.get_nowait())
+            gate.drain(inbox)
             if not stopped and options.should_stop is not None and options.should_stop():
                 stopped = True
                 solver.StopSearch()
@@ -111,8 +115,7 @@ def _run_solver(
         solver.StopSearch()
         worker.join()
         raise
-    while not inbox.empty():
-        gate.offer(inbox.get_nowait())
+    gate.drain(inbox)
     gate.flush()
     if failure:
         raise failure[0]
@@ -193,8 +196,7 @@ def solve_race(
     try:
         while any(thread.is_alive() for thread in threads):
             time.sleep(POLL_INTERVAL)
-            while not inbox.empty():
-                gate.offer(inbox.get_nowait())
+            gate.drain(inbox)
             if not halt.is_set() and any(
                 not thread.is_alive() and settled(k) for k, thread in enumerate(threads)
             ):
@@ -210,8 +212,7 @@ def solve_race(
         for thread in threads:
             thread.join()
         raise
-    while not inbox.empty():
-        gate.offer(inbox.get_nowait())
+    gate.drain(inbox)
     gate.flush()
     if failure:
         raise failure[0]
