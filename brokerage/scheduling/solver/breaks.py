@@ -121,6 +121,50 @@ def _probe_model(
     return probe
 
 
+def _probe_solver(options: SolveOptions, seconds: float) -> cp_model.CpSolver:
+    """The full model's probe in a race: one thread each on a two-core machine, unless the
+    caller asked for a worker count."""
+    solver = make_solver(options, seconds)
+    if options.workers <= 0:
+        solver.parameters.num_workers = 1
+    return solver
+
+
+def _window_race(
+    built: BuiltModel,
+    probe: cp_model.CpModel,
+    probe_solvers: list[cp_model.CpSolver],
+    windowed: BuiltModel,
+    problem: Problem,
+    options: SolveOptions,
+    gate: ProgressGate,
+    started: float,
+    seconds: float,
+    first_seed: int,
+    refutes: bool,
+) -> tuple[Step, list[Step], int]:
+    """The full model's `probe` raced by two searches of a window model (gapless or split),
+    with different seeds, one per core: two draws of their lottery. `refutes`: whether the
+    window model's "infeasible" settles the question (not for a restriction). Returns the
+    probe's step, the window searches' steps, and the number of window seeds used."""
+    even = _restarting_solvers(options, seconds, first_seed, 2)
+    odd = _restarting_solvers(options, seconds, first_seed + 1, 2)
+    full, *fast = solve_race(
+        [
+            (built, probe, probe_solvers),
+            (windowed, windowed.model, even),
+            (windowed, windowed.model, odd),
+        ],
+        problem,
+        options,
+        gate,
+        started,
+        "breaks",
+        refutes=[True, refutes, refutes],
+    )
+    return full, fast, len(even) + len(odd)
+
+
 def _gapless_race(
     built: BuiltModel,
     gapless: BuiltModel,
@@ -135,23 +179,19 @@ def _gapless_race(
     """ "Breaks <= 0" asked of the full model (its LP refutes it in under a second on the
     research instances where it is false) and of the gapless model (which finds the gapless
     schedules), at once. Returns the deciding step and the number of gapless seeds used."""
-    full_solver = make_solver(options, min(seconds, full_probe_seconds or seconds))
-    if options.workers <= 0:
-        full_solver.parameters.num_workers = 1  # one thread each on a two-core machine
-    # Two gapless searches with different seeds, one per core: two draws of the lottery.
-    even = _restarting_solvers(options, seconds, first_seed, 2)
-    odd = _restarting_solvers(options, seconds, first_seed + 1, 2)
-    full, *fast = solve_race(
-        [
-            (built, _probe_model(built, 0), [full_solver]),
-            (gapless, gapless.model, even),
-            (gapless, gapless.model, odd),
-        ],
+    full_solver = _probe_solver(options, min(seconds, full_probe_seconds or seconds))
+    full, fast, used = _window_race(
+        built,
+        _probe_model(built, 0),
+        [full_solver],
+        gapless,
         problem,
         options,
         gate,
         started,
-        "breaks",
+        seconds,
+        first_seed,
+        refutes=True,
     )
     decided = [step for step in fast if step.status != cp_model.UNKNOWN]
     step = decided[0] if decided else full
@@ -159,7 +199,7 @@ def _gapless_race(
         "probe breaks <= 0: " + full.log[0].split(": ", 1)[1],
         *("gapless probe: " + one.log[0].split(": ", 1)[1] for one in fast),
     ]
-    return step, len(even) + len(odd)
+    return step, used
 
 
 def _split_race(
@@ -187,23 +227,19 @@ def _split_race(
             options, seconds, first_seed, 1, linearization=2, first_slice=CAPPED_PROBE_FIRST_SLICE
         )
     else:
-        full_solvers = [make_solver(options, seconds)]
-        if options.workers <= 0:
-            full_solvers[0].parameters.num_workers = 1  # one thread each on a two-core machine
-    even = _restarting_solvers(options, seconds, first_seed, 2)
-    odd = _restarting_solvers(options, seconds, first_seed + 1, 2)
-    full, *fast = solve_race(
-        [
-            (built, _probe_model(built, bound, forced), full_solvers),
-            (split, split.model, even),
-            (split, split.model, odd),
-        ],
+        full_solvers = [_probe_solver(options, seconds)]
+    full, fast, used = _window_race(
+        built,
+        _probe_model(built, bound, forced),
+        full_solvers,
+        split,
         problem,
         options,
         gate,
         started,
-        "breaks",
-        refutes=[True, False, False],
+        seconds,
+        first_seed,
+        refutes=False,
     )
     found = [step for step in fast if step.slot_of is not None]
     step = found[0] if found else full
@@ -211,7 +247,7 @@ def _split_race(
         f"probe breaks <= {bound}: " + full.log[0].split(": ", 1)[1],
         *(f"split-window probe <= {bound}: " + one.log[0].split(": ", 1)[1] for one in fast),
     ]
-    return step, len(even) + len(odd)
+    return step, used
 
 
 def _owner_search(
