@@ -193,6 +193,31 @@ def test_booth_meetings_use_no_shared_table():
     assert "table" in left_out.reason
 
 
+def test_booth_meetings_do_not_count_against_the_people_a_shared_table_seats():
+    # One slot, one shared table, two booths: six people meet at once, more than the two a
+    # shared table seats, because four of them sit at booths.
+    problem = Problem(
+        slots=slots(1),
+        participants=people(
+            "h1", "v1", "h2", "v2", "x", "y", h1={"booth": "B1"}, h2={"booth": "B2"}
+        ),
+        meetings=(
+            Meeting("at_b1", "h1", "v1", mandatory=True),
+            Meeting("at_b2", "v2", "h2", mandatory=True),
+            Meeting("shared", "x", "y", mandatory=True),
+        ),
+        shared_tables=1,
+    )
+    result = solve(problem, QUICK)
+    assert result.status == Status.OPTIMAL
+    assert {a.meeting: a.table for a in result.assignments} == {
+        "at_b1": "B1",
+        "at_b2": "B2",
+        "shared": "1",
+    }
+    assert check(problem, result.assignments) == []
+
+
 def test_per_slot_table_counts_are_respected():
     # Two disjoint pairs, two slots; slot 1 has one table, slot 2 none: only one fits.
     problem = Problem(
