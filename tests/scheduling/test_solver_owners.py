@@ -168,6 +168,67 @@ def test_the_race_at_the_forced_total_refutes_everyone_at_their_forced_breaks():
     assert solve(problem, options).figures.breaks_total == 2
 
 
+def ladder(problem: Problem, lower: int = 0) -> tuple[int, dict[str, str] | None]:
+    """The probe ladder from `lower` on the full model with the forced-break cuts, as
+    `solve` runs it: the lower bound reached and the schedule found there."""
+    built = solver_model.build_model(problem, OPTIONS)
+    forced = owners.forced_breaks(problem, solver_model.candidate_slots(problem).slots_of)
+    for index, count in forced.items():
+        built.model.Add(built.breaks_of[index] >= count)
+    found, reached, stopped = breaks._probe_ladder(
+        built,
+        problem,
+        OPTIONS,
+        solver_search.ProgressGate(None),
+        time.monotonic(),
+        20.0,
+        max(lower, sum(forced.values())),
+        forced,
+        [],
+    )
+    assert not stopped
+    return reached, found.slot_of if found is not None else None
+
+
+def test_the_probe_ladder_refutes_each_bound_up_to_the_optimum_and_finds_it():
+    problem = triangles(3)  # three breaks, none forced on anybody alone
+    reached, slot_of = ladder(problem)
+    assert reached == 3
+    assert slot_of is not None
+    placed = assignments(problem, slot_of)
+    assert check(problem, placed) == []
+    assert evaluate(problem, placed)[0].breaks_total == 3
+
+
+def test_solve_proves_the_optimum_through_the_ladder():
+    result = solve(triangles(3), OPTIONS)
+    assert result.status == Status.OPTIMAL
+    assert result.figures.breaks_total == 3
+    assert any(line.startswith("probe ladder, breaks <= 3") for line in result.log)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(one_day_problems())
+def test_the_probe_ladder_stops_at_the_optimum(generated: Problem) -> None:
+    problem = all_required(generated)
+    if not solver_model.gapless_applies(problem):
+        event("does not apply")
+        return
+    full = solve(problem, ONE_WORKER)
+    if full.status == Status.INFEASIBLE:
+        event("infeasible")  # the weight phase says so: the ladder never runs
+        return
+    assert full.status == Status.OPTIMAL
+    reached, slot_of = ladder(problem)
+    assert slot_of is not None
+    assert reached == full.figures.breaks_total
+    placed = assignments(problem, slot_of)
+    assert check(problem, placed) == []
+    figures, _ = evaluate(problem, placed)
+    assert figures.scheduled_count == len(problem.meetings)
+    assert figures.breaks_total == reached
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_day_problems())
 def test_forced_breaks_are_lower_bounds_and_the_search_is_exact(generated: Problem) -> None:

@@ -67,6 +67,13 @@ CAPPED_PROBE_FIRST_SLICE = 7.0
 # search (forum-13crafc: settled in 3 s; on instances whose optimum is higher, all it costs).
 OWNER_SEARCH_SHARE = 0.7
 OWNER_EARLY_SHARE = 0.25
+# Share of the breaks phase for the probe ladder ("breaks <= lower bound", the bound raised
+# by each refutation), before any objective search. Its search without LP restarts with
+# the next seed after this many seconds, then after slices growing by GAPLESS_SLICE_GROWTH:
+# on the crafb instances it decides in 0.3-8 s, but finding their optimum took 14-25 s
+# with some seeds and more than 30 s with others.
+LADDER_SHARE = 0.6
+LADDER_FIRST_SLICE = 12.0
 
 
 def _restarting_solvers(
@@ -250,6 +257,71 @@ def _split_race(
     return step, used
 
 
+def _probe_ladder(
+    built: BuiltModel,
+    problem: Problem,
+    options: SolveOptions,
+    gate: ProgressGate,
+    started: float,
+    seconds: float,
+    lower: int,
+    forced: dict[int, int],
+    log: list[str],
+) -> tuple[Step | None, int, bool]:
+    """Ask "breaks <= lower" from the known lower bound upwards, as SAT-based MaxSAT solvers
+    do: each refutation raises the bound by one (kept as a cut), and a schedule at the bound
+    is optimal. Each question is raced by three single-worker searches:
+    - the full model without LP, which with the implied "two people per table" on the busy
+      bools settles most research instances in about a second, and the crafb ones, which
+      nothing else here settled in 60 s, in 2-8 s (refuted) and 14-25 s (found);
+    - the full model with the full LP, which refutes what only the LP can (tic-13crafc
+      "<= 3": 21 s, where the search without LP ran 30 s without an answer);
+    - the split-window model (at most `lower` people with one break each), which finds such
+      schedules sooner (forum-13crafb "<= 6": 4-12 s with 4 seeds of 4).
+    Returns the schedule found at the bound (None if the time ran out first), the lower
+    bound reached, and whether the caller asked to stop."""
+    deadline = time.monotonic() + seconds
+    while (remaining := deadline - time.monotonic()) > 0.5:
+        probe = _probe_model(built, lower, forced)
+        runs = [
+            (
+                built,
+                probe,
+                _restarting_solvers(
+                    options, remaining, 0, 2, linearization=0, first_slice=LADDER_FIRST_SLICE
+                ),
+            ),
+            (
+                built,
+                probe,
+                _restarting_solvers(
+                    options, remaining, 1, 2, linearization=2, first_slice=remaining
+                ),
+            ),
+        ]
+        split = build_gapless_model(problem, options, lower, frozenset(forced)) if lower else None
+        if split is not None:
+            runs.append((split, split.model, _restarting_solvers(options, remaining, 1, 2)))
+        steps = solve_race(
+            runs, problem, options, gate, started, "breaks", refutes=[True, True, False]
+        )
+        names = ["without LP", "with LP", "split-window"][: len(steps)]
+        log.append(
+            f"probe ladder, breaks <= {lower} (wall={steps[0].wall:.2f}s): "
+            + ", ".join(
+                f"{name} {step.status_name}" for name, step in zip(names, steps, strict=True)
+            )
+        )
+        found = [step for step in steps if step.slot_of is not None]
+        if found:
+            return found[0], lower, False
+        if steps[0].stopped or not any(s.status == cp_model.INFEASIBLE for s in steps[:2]):
+            return None, lower, steps[0].stopped
+        lower += 1
+        built.model.Add(built.breaks_total >= lower)
+    return None, lower, False
+
+
 def _owner_search(
     built: BuiltModel,
     problem: Problem,
@@ -332,6 +404,7 @@ def breaks_phase(
     owner_order: list[int] = []  # who may take the one break above the forced ones
     owners_left: list[int] = []  # those a first search left undecided, for a second go
     owners_tested: frozenset[int] = frozenset()  # and those it already asked the LP about
+    known_lower = 0  # proven so far, each raise kept as a cut
     if windows_apply:
         # The breaks each person's own meetings force: valid cuts, and the base level for
         # the search over who takes one break more (owners.py).
@@ -344,6 +417,7 @@ def breaks_phase(
         }
         for p, count in forced.items():
             built.model.Add(built.breaks_of[p] >= count)
+        known_lower = sum(forced.values())
         if forced:
             people = "1 person" if len(forced) == 1 else f"{len(forced)} people"
             log.append(f"breaks: at least {sum(forced.values())}, forced on {people} alone")
@@ -380,6 +454,7 @@ def breaks_phase(
             return step
         if step.status == cp_model.INFEASIBLE:
             built.model.Add(built.breaks_total >= 1)
+            known_lower = 1
             gapless = None  # settled: no later probe "breaks <= 0"
             # A first, short go at "breaks <= 1" by naming who breaks (the rest of the
             # candidates get their turn after the objective search, if the bound stays 1).
@@ -409,6 +484,31 @@ def breaks_phase(
                 owners_tested = search.lp_tested
                 if not owners_left:  # nobody can take the one break: at least two
                     built.model.Add(built.breaks_total >= 2)
+                    known_lower = 2
+    if windows_apply and gapless is None:
+        found, known_lower, stopped = _probe_ladder(
+            built,
+            problem,
+            options,
+            gate,
+            started,
+            (phase_deadline - phase_started) * LADDER_SHARE - (time.monotonic() - phase_started),
+            known_lower,
+            forced,
+            log,
+        )
+        if found is not None or stopped:
+            breaks = _breaks_of_solution(built, problem, found.slot_of) if found else None
+            return Step(
+                cp_model.OPTIMAL if found else cp_model.UNKNOWN,
+                "OPTIMAL" if found else "UNKNOWN",
+                found.slot_of if found else None,
+                float(breaks) if breaks is not None else None,
+                float(known_lower),
+                time.monotonic() - phase_started,
+                stopped,
+                log,
+            )
     if slot_of is not None:
         hint(built, problem, slot_of)
     elif options.workers != 1:
@@ -448,7 +548,7 @@ def breaks_phase(
     if status in (cp_model.INFEASIBLE, cp_model.OPTIMAL) or stopped or upper is None:
         first.log, first.wall = log, time.monotonic() - phase_started
         return first
-    lower = max(math.ceil(lower - 1e-6), sum(forced.values()))
+    lower = max(math.ceil(lower - 1e-6), known_lower)
     proven = False
     while lower < upper and not stopped:
         remaining = phase_deadline - time.monotonic()
