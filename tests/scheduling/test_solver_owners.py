@@ -204,7 +204,7 @@ def test_solve_proves_the_optimum_through_the_ladder():
     result = solve(triangles(3), OPTIONS)
     assert result.status == Status.OPTIMAL
     assert result.figures.breaks_total == 3
-    assert any(line.startswith("probe ladder, breaks <= 3") for line in result.log)
+    assert any(line.startswith("probe ladder, breaks <= ") for line in result.log)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,8 +3,10 @@
 When every meeting is required, the breaks each person's own meetings force become cuts
 (owners.py), then a race on "no break at all" between the full model and a gapless model
 (see model.build_gapless_model), and if that is refuted a search over who takes the one
-break (owners.search_extra_break); then objective search, probes "total breaks <= lower
-bound" as feasibility problems (raced by the split-window model), and search again.
+break (owners.search_extra_break); then the probe ladder asks "total breaks <= lower bound"
+from the bound upwards, each refutation raising it, until a schedule at the bound is found.
+What the ladder leaves open goes to objective search, probes raced by the split-window
+model, and search again.
 """
 
 from __future__ import annotations
@@ -68,12 +70,18 @@ CAPPED_PROBE_FIRST_SLICE = 7.0
 OWNER_SEARCH_SHARE = 0.7
 OWNER_EARLY_SHARE = 0.25
 # Share of the breaks phase for the probe ladder ("breaks <= lower bound", the bound raised
-# by each refutation), before any objective search. Its search without LP restarts with
-# the next seed after this many seconds, then after slices growing by GAPLESS_SLICE_GROWTH:
-# on the crafb instances it decides in 0.3-8 s, but finding their optimum took 14-25 s
-# with some seeds and more than 30 s with others.
-LADDER_SHARE = 0.6
+# by each refutation), before any objective search; what is left (9 s of 60) is for the
+# heuristic start and the searches below, so that a good schedule comes back even when the
+# ladder does not settle the question. Its search without LP restarts with the next seed
+# after LADDER_FIRST_SLICE seconds, then after slices growing by GAPLESS_SLICE_GROWTH: its
+# refutations take 0.3-8 s on the research instances, its finds up to 25 s or more.
+LADDER_SHARE = 0.85
 LADDER_FIRST_SLICE = 12.0
+# The split-window finder's time to a schedule is spread rather than heavy-tailed
+# (ticf-13crafb "<= 3", 7 seeds standalone: 5.1-17.1 s), and a thread of a three-thread
+# race runs at two thirds of a core or less (a first slice of 25 s failed on a seed that
+# took 16.2 s standalone), so it rarely restarts.
+LADDER_SPLIT_FIRST_SLICE = 40.0
 
 
 def _restarting_solvers(
@@ -269,20 +277,35 @@ def _probe_ladder(
     log: list[str],
 ) -> tuple[Step | None, int, bool]:
     """Ask "breaks <= lower" from the known lower bound upwards, as SAT-based MaxSAT solvers
-    do: each refutation raises the bound by one (kept as a cut), and a schedule at the bound
-    is optimal. Each question is raced by three single-worker searches:
+    do: each refutation raises the bound (kept as a cut), and a schedule at the bound is
+    optimal. Each question is raced by three single-worker searches:
     - the full model without LP, which with the implied "two people per table" on the busy
       bools settles most research instances in about a second, and the crafb ones, which
       nothing else here settled in 60 s, in 2-8 s (refuted) and 14-25 s (found);
-    - the full model with the full LP, which refutes what only the LP can (tic-13crafc
-      "<= 3": 21 s, where the search without LP ran 30 s without an answer);
+    - objective search with the full LP, whose bound refutes what only the LP can: on
+      tic-13crafc it passes 3 in about 2 s, where the LP on the question "<= 3" itself took
+      21-34 s (the objective steers its cuts);
     - the split-window model (at most `lower` people with one break each), which finds such
       schedules sooner (forum-13crafb "<= 6": 4-12 s with 4 seeds of 4).
-    Returns the schedule found at the bound (None if the time ran out first), the lower
-    bound reached, and whether the caller asked to stop."""
+    Returns the step that settled it (a schedule at the bound, or INFEASIBLE when there is
+    no schedule at all; None if the time ran out first), the lower bound reached, and
+    whether the caller asked to stop."""
     deadline = time.monotonic() + seconds
+    built.model.Minimize(built.breaks_total)  # the LP thread's objective (as in the phase)
     while (remaining := deadline - time.monotonic()) > 0.5:
         probe = _probe_model(built, lower, forced)
+        bounding = _restarting_solvers(
+            options, remaining, 1, 2, linearization=2, first_slice=remaining
+        )[0]
+        past = float(lower) + 1e-6
+
+        def stop_once_past(
+            bound: float, solver: cp_model.CpSolver = bounding, past: float = past
+        ) -> None:
+            if bound > past:
+                solver.StopSearch()
+
+        bounding.best_bound_callback = stop_once_past
         runs = [
             (
                 built,
@@ -291,33 +314,57 @@ def _probe_ladder(
                     options, remaining, 0, 2, linearization=0, first_slice=LADDER_FIRST_SLICE
                 ),
             ),
-            (
-                built,
-                probe,
-                _restarting_solvers(
-                    options, remaining, 1, 2, linearization=2, first_slice=remaining
-                ),
-            ),
+            (built, built.model, [bounding]),
         ]
         split = build_gapless_model(problem, options, lower, frozenset(forced)) if lower else None
         if split is not None:
-            runs.append((split, split.model, _restarting_solvers(options, remaining, 1, 2)))
-        steps = solve_race(
-            runs, problem, options, gate, started, "breaks", refutes=[True, True, False]
-        )
-        names = ["without LP", "with LP", "split-window"][: len(steps)]
-        log.append(
-            f"probe ladder, breaks <= {lower} (wall={steps[0].wall:.2f}s): "
-            + ", ".join(
-                f"{name} {step.status_name}" for name, step in zip(names, steps, strict=True)
+            runs.append(
+                (
+                    split,
+                    split.model,
+                    _restarting_solvers(
+                        options, remaining, 1, 2, first_slice=LADDER_SPLIT_FIRST_SLICE
+                    ),
+                )
             )
+        steps = solve_race(
+            runs,
+            problem,
+            options,
+            gate,
+            started,
+            "breaks",
+            refutes=[True, True, False],
+            settles=[
+                None,
+                lambda solver, status, past=past: (
+                    status in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+                    or solver.BestObjectiveBound() > past
+                ),
+                None,
+            ],
         )
-        found = [step for step in steps if step.slot_of is not None]
+        probed, bounded, *window = steps
+        bound = bounding.BestObjectiveBound()
+        # What the LP proved: a valid bound once past the question, else nothing new.
+        proven = math.ceil(bound - 1e-6) if math.isfinite(bound) and bound > past else lower
+        log.append(
+            f"probe ladder, breaks <= {lower} (wall={probed.wall:.2f}s): "
+            f"without LP {probed.status_name}, LP objective search {bounded.status_name}"
+            + (f" bound={proven}" if proven > lower else "")
+            + (f", split-window {window[0].status_name}" if window else "")
+        )
+        if bounded.status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+            # Proven optimal as a whole, or no schedule at all (every meeting is required
+            # and there is no weight phase before this one to have said so).
+            return bounded, proven, False
+        found = [step for step in (probed, *window) if step.slot_of is not None]
         if found:
             return found[0], lower, False
-        if steps[0].stopped or not any(s.status == cp_model.INFEASIBLE for s in steps[:2]):
-            return None, lower, steps[0].stopped
-        lower += 1
+        reached = max(lower + (probed.status == cp_model.INFEASIBLE), proven)
+        if probed.stopped or reached <= lower:
+            return None, lower, probed.stopped
+        lower = reached
         built.model.Add(built.breaks_total >= lower)
     return None, lower, False
 
@@ -497,6 +544,9 @@ def breaks_phase(
             forced,
             log,
         )
+        if found is not None and found.slot_of is None:  # no schedule at all
+            found.log, found.wall = log, time.monotonic() - phase_started
+            return found
         if found is not None or stopped:
             breaks = _breaks_of_solution(built, problem, found.slot_of) if found else None
             return Step(
@@ -504,7 +554,7 @@ def breaks_phase(
                 "OPTIMAL" if found else "UNKNOWN",
                 found.slot_of if found else None,
                 float(breaks) if breaks is not None else None,
-                float(known_lower),
+                float(breaks if breaks is not None else known_lower),
                 time.monotonic() - phase_started,
                 stopped,
                 log,

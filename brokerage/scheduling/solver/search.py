@@ -150,13 +150,17 @@ def solve_race(
     started: float,
     phase: str,
     refutes: list[bool] | None = None,
+    settles: list[Callable[[cp_model.CpSolver, int], bool] | None] | None = None,
 ) -> list[Step]:
     """Several CP-SAT searches at once, each in its own thread, on equivalent questions: the
     first that settles it (a schedule, or a proof that there is none) stops the others. A
     search is a list of solvers run one after the other until one settles it. With
     `refutes`, a search marked False only settles by a schedule (it searches a restriction,
-    so its "infeasible" proves nothing)."""
+    so its "infeasible" proves nothing). With `settles`, a search's own test (its solver and
+    final status) replaces those rules, e.g. for an objective search whose bound answers the
+    question."""
     refutes = refutes or [True] * len(runs)
+    own_tests = settles or [None] * len(runs)
     inbox: queue.Queue = queue.Queue()
     statuses: list[int] = [cp_model.UNKNOWN] * len(runs)
     current: list[cp_model.CpSolver] = [solvers[0] for _, _, solvers in runs]
@@ -165,6 +169,9 @@ def solve_race(
     decisive = (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE)
 
     def settled(k: int) -> bool:
+        test = own_tests[k]
+        if test is not None:
+            return test(current[k], statuses[k])
         return statuses[k] in decisive and (refutes[k] or statuses[k] != cp_model.INFEASIBLE)
 
     def work(k: int, built: BuiltModel, model: cp_model.CpModel, solvers) -> None:
@@ -174,8 +181,9 @@ def solve_race(
                     break
                 current[k] = solver
                 statuses[k] = solver.Solve(model, _Callback(built, phase, started, inbox))
-                if statuses[k] in decisive:  # infeasible is infeasible with any seed
-                    break
+                test = own_tests[k]
+                if test(solver, statuses[k]) if test else statuses[k] in decisive:
+                    break  # (infeasible is infeasible with any seed)
         except BaseException as error:  # re-raised in the caller's thread
             failure.append(error)
 
