@@ -283,8 +283,8 @@ def _probe_ladder(
       bools settles most research instances in about a second, and the crafb ones, which
       nothing else here settled in 60 s, in 2-8 s (refuted) and 14-25 s (found);
     - objective search with the full LP, whose bound refutes what only the LP can: on
-      tic-13crafc it passes 3 in about 2 s, where the LP on the question "<= 3" itself took
-      21-34 s (the objective steers its cuts);
+      tic-13crafc it passes 3 in 2-9 s (8 seeds), where the LP on the question "<= 3"
+      itself took 21-35 s (the objective steers its cuts);
     - the split-window model (at most `lower` people with one break each), which finds such
       schedules sooner (forum-13crafb "<= 6": 4-12 s with 4 seeds of 4).
     Returns the step that settled it (a schedule at the bound, or INFEASIBLE when there is
