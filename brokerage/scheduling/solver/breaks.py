@@ -294,9 +294,10 @@ def _probe_ladder(
     built.model.Minimize(built.breaks_total)  # the LP thread's objective (as in the phase)
     while (remaining := deadline - time.monotonic()) > 0.5:
         probe = _probe_model(built, lower, forced)
-        bounding = _restarting_solvers(
-            options, remaining, 1, 2, linearization=2, first_slice=remaining
-        )[0]
+        bounding = _probe_solver(options, remaining)
+        bounding.parameters.num_workers = 1  # one thread of the race, whatever was asked
+        bounding.parameters.linearization_level = 2
+        bounding.parameters.random_seed = options.seed + 1
         past = float(lower) + 1e-6
 
         def stop_once_past(
